@@ -1,0 +1,54 @@
+/** Shared shapes for benchmarks: every bench returns rows, bench/run.ts prints and records them. */
+import { spawn } from 'node:child_process';
+
+export interface BenchRow {
+  bench: string;       // e.g. "read", "dissect summary"
+  tool: string;        // "gretool" | "tshark" | "capinfos" ...
+  frames: number;
+  seconds: number;
+  framesPerSec: number;
+  peakRssMB: number | null;
+  note?: string;
+}
+
+/** Runs a command, measuring wall time and peak RSS (via /usr/bin/time when present, else null). */
+export async function timeCommand(
+  cmd: string,
+  args: string[],
+  opts: { stdoutTo?: 'ignore' | 'pipe' } = {},
+): Promise<{ seconds: number; peakRssMB: number | null; status: number; stdout: string }> {
+  const useTime = await hasGnuTime();
+  const argv = useTime ? ['-f', '%M', cmd, ...args] : args;
+  const bin = useTime ? '/usr/bin/time' : cmd;
+  const t0 = process.hrtime.bigint();
+  return await new Promise((resolve, reject) => {
+    const child = spawn(bin, argv, { stdio: ['ignore', opts.stdoutTo === 'pipe' ? 'pipe' : 'ignore', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    child.stdout?.on('data', (d) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      let peakRssMB: number | null = null;
+      if (useTime) {
+        const lines = stderr.trim().split('\n');
+        const kb = Number(lines[lines.length - 1]);
+        if (Number.isFinite(kb)) peakRssMB = kb / 1024;
+      }
+      resolve({ seconds, peakRssMB, status: code ?? -1, stdout });
+    });
+  });
+}
+
+let gnuTime: boolean | undefined;
+async function hasGnuTime(): Promise<boolean> {
+  if (gnuTime !== undefined) return gnuTime;
+  const { existsSync } = await import('node:fs');
+  gnuTime = existsSync('/usr/bin/time');
+  return gnuTime;
+}
+
+export function row(bench: string, tool: string, frames: number, seconds: number, peakRssMB: number | null, note?: string): BenchRow {
+  return { bench, tool, frames, seconds, framesPerSec: frames / seconds, peakRssMB, note };
+}

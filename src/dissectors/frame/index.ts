@@ -1,0 +1,70 @@
+/**
+ * The "frame" protocol: capture metadata of every frame (number, lengths, times, link type,
+ * protocol stack), then the link layer from the "link.type" table.
+ */
+import { defineFields, fieldDef } from '../../engine/fields.js';
+import { table, type Dissector } from '../../engine/dispatch.js';
+import type { Packet } from '../../engine/packet.js';
+import { GENERATED } from '../../engine/packet.js';
+
+const F = defineFields({
+  frame: { abbrev: 'frame', name: 'Frame', type: 'protocol' },
+  interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint32' },
+  encap_type: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int16', description: 'Wireshark encapsulation number (WTAP_ENCAP) of the link type' },
+  link_type: { abbrev: 'gretool.link_type', name: 'Link type (pcap LINKTYPE_*)', type: 'uint16', wireshark: false },
+  time: { abbrev: 'frame.time', name: 'Arrival Time', type: 'abs_time' },
+  time_epoch: { abbrev: 'frame.time_epoch', name: 'Epoch Time', type: 'abs_time', description: 'Seconds since the epoch' },
+  time_delta: { abbrev: 'frame.time_delta', name: 'Time delta from previous captured frame', type: 'rel_time' },
+  time_relative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: 'rel_time' },
+  number: { abbrev: 'frame.number', name: 'Frame Number', type: 'uint32' },
+  len: { abbrev: 'frame.len', name: 'Frame Length', type: 'uint32', unit: ' bytes' },
+  cap_len: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'uint32', unit: ' bytes' },
+  protocols: {
+    abbrev: 'frame.protocols', name: 'Protocols in frame', type: 'string',
+    compute: (p: Packet) => {
+      let s = '';
+      for (let i = 0; i < p.nprotos; i++) s += (i ? ':' : '') + fieldDef(p.protos[i]!).abbrev;
+      return s;
+    },
+  },
+  comment: { abbrev: 'frame.comment', name: 'Comment', type: 'string' },
+});
+export const FRAME_FIELDS = F;
+
+/** Wireshark's WTAP_ENCAP numbers for the pcap link types we dissect (frame.encap_type). */
+const WTAP_ENCAP: Record<number, number> = { 0: 15, 1: 1, 101: 7, 113: 25, 228: 129, 229: 130, 276: 210, 12: 7 };
+
+function nsDiff(aSec: number, aNs: number, bSec: number, bNs: number): number {
+  return (aSec - bSec) * 1e9 + (aNs - bNs);
+}
+
+const linkTable = table('link.type', 65536);
+
+export const frameDissector: Dissector = {
+  proto: F.frame,
+  name: 'frame',
+  dissect(p: Packet, _off: number, _end: number, _parent: number): void {
+    const root = p.add(F.frame, 0, p.caplen, -1);
+    p.pushProto(F.frame);
+    p.addGen(F.encap_type, root, WTAP_ENCAP[p.linkType] ?? -1);
+    p.addGen(F.link_type, root, p.linkType);
+    p.addNum(F.time, -1, 0, root, 0, GENERATED);
+    p.addNum(F.time_epoch, -1, 0, root, 0, GENERATED);
+    p.addGen(F.time_delta, root, nsDiff(p.tsSec, p.tsNsec, p.prevSec, p.prevNsec));
+    p.addGen(F.time_relative, root, nsDiff(p.tsSec, p.tsNsec, p.firstSec, p.firstNsec));
+    p.addGen(F.number, root, p.number);
+    p.addGen(F.len, root, p.origlen);
+    p.addGen(F.cap_len, root, p.caplen);
+    p.addGen(F.interface_id, root, p.interfaceId);
+    if (p.comments) for (const c of p.comments) p.addStr(F.comment, -1, 0, root, c, GENERATED);
+    p.add(F.protocols, -1, 0, root, GENERATED);
+    const link = linkTable.get(p.linkType);
+    if (link) p.call(link, 0, p.origlen, -1);
+    else {
+      const data = table('data', 1).get(0);
+      if (data) p.call(data, 0, p.origlen, -1);
+    }
+  },
+};
+
+table('frame', 1).add(0, frameDissector);

@@ -1,0 +1,157 @@
+/**
+ * The field registry. Every field (and every protocol, which is a field of type 'protocol') is
+ * declared once, here or in its protocol's folder, and gets a small integer id. The tree view,
+ * JSON keys, `-T fields` columns, display filters and the glossary all read these declarations.
+ */
+
+export type FieldType =
+  | 'protocol'
+  | 'none'      // a label / subtree header with no value
+  | 'uint8' | 'uint16' | 'uint24' | 'uint32' | 'uint64'
+  | 'int8' | 'int16' | 'int32'
+  | 'boolean'
+  | 'ipv4' | 'ipv6' | 'ether'
+  | 'bytes'
+  | 'string'
+  | 'framenum'
+  | 'double'
+  | 'abs_time'
+  | 'rel_time';
+
+export type Base = 'none' | 'dec' | 'hex' | 'oct' | 'dec_hex' | 'hex_dec';
+
+export interface FieldSpec {
+  /** Filter name, e.g. "gre.key". Wireshark's name wherever Wireshark has the field. */
+  abbrev: string;
+  /** Display name, e.g. "GRE Key". */
+  name: string;
+  type: FieldType;
+  base?: Base;
+  /** Bit mask within the field's container (uint types and booleans). */
+  mask?: number;
+  /** For booleans with a mask: the container width in bits (8, 16, 24, 32). */
+  bits?: number;
+  /** Value names (shown in the tree and summary; `-T fields` prints raw numbers as tshark does). */
+  strings?: Readonly<Record<number, string>>;
+  /** Boolean labels, default ["Set", "Not set"]. */
+  tf?: readonly [string, string];
+  /** Unit suffix shown in the tree, e.g. " seconds". */
+  unit?: string;
+  description?: string;
+  /** False when Wireshark 4.0 has no such field (gretool's own fields); parity tests skip those. */
+  wireshark?: boolean;
+  /**
+   * A value computed when read rather than stored at dissection time (frame.protocols, times).
+   * Numbers for numeric types and times (times: nanoseconds as a number for rel_time; for
+   * abs_time the formatter reads the packet's timestamp), strings for string types.
+   */
+  compute?: (p: import('./packet.js').Packet, node: number) => string | number;
+}
+
+export interface FieldDef extends Required<Pick<FieldSpec, 'abbrev' | 'name' | 'type'>> {
+  id: number;
+  compute: FieldSpec['compute'];
+  base: Base;
+  mask: number;
+  /** Right shift that turns masked raw bits into the value. */
+  shift: number;
+  bits: number;
+  strings: Readonly<Record<number, string>> | undefined;
+  tf: readonly [string, string];
+  unit: string;
+  description: string;
+  wireshark: boolean;
+  /** Protocol id this field belongs to (its own id for a protocol). */
+  proto: number;
+}
+
+const defs: FieldDef[] = [];
+const byAbbrev = new Map<string, FieldDef>();
+
+function trailingZeros(mask: number): number {
+  if (mask === 0) return 0;
+  let n = 0;
+  while (((mask >>> n) & 1) === 0) n++;
+  return n;
+}
+
+function protoOf(abbrev: string): number {
+  // The protocol of "mip6.bu.t_flag" is the longest registered protocol prefix.
+  let name = abbrev;
+  for (;;) {
+    const d = byAbbrev.get(name);
+    if (d && d.type === 'protocol') return d.id;
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) return -1;
+    name = name.slice(0, dot);
+  }
+}
+
+/** Registers one field and returns its id. Throws on a duplicate name (a programming error). */
+export function defineField(spec: FieldSpec): number {
+  if (byAbbrev.has(spec.abbrev)) throw new Error(`field ${spec.abbrev} registered twice`);
+  const id = defs.length;
+  const mask = spec.mask ?? 0;
+  const def: FieldDef = {
+    id,
+    abbrev: spec.abbrev,
+    name: spec.name,
+    type: spec.type,
+    base: spec.base ?? (spec.type.startsWith('uint') || spec.type.startsWith('int') ? 'dec' : 'none'),
+    mask,
+    shift: trailingZeros(mask),
+    bits: spec.bits ?? 0,
+    strings: spec.strings,
+    tf: spec.tf ?? ['Set', 'Not set'],
+    unit: spec.unit ?? '',
+    description: spec.description ?? '',
+    wireshark: spec.wireshark ?? true,
+    proto: -1,
+    compute: spec.compute,
+  };
+  defs.push(def);
+  byAbbrev.set(spec.abbrev, def);
+  def.proto = spec.type === 'protocol' ? id : protoOf(spec.abbrev);
+  return id;
+}
+
+/**
+ * Registers a group of fields; returns an object of ids with the same keys, so a protocol
+ * module types each name once: `const F = defineFields({ key: { abbrev: 'gre.key', ... } })`.
+ */
+export function defineFields<T extends Record<string, FieldSpec>>(specs: T): { readonly [K in keyof T]: number } {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(specs)) out[k] = defineField(specs[k]!);
+  return out as { [K in keyof T]: number };
+}
+
+export function fieldDef(id: number): FieldDef {
+  return defs[id]!;
+}
+
+export function fieldByName(abbrev: string): FieldDef | undefined {
+  return byAbbrev.get(abbrev);
+}
+
+/** All fields in registration order (the glossary). */
+export function allFields(): readonly FieldDef[] {
+  return defs;
+}
+
+/** Byte width of a numeric container type (0 for non-numeric types). */
+export function typeWidth(t: FieldType): number {
+  switch (t) {
+    case 'uint8': case 'int8': return 1;
+    case 'uint16': case 'int16': return 2;
+    case 'uint24': return 3;
+    case 'uint32': case 'int32': case 'ipv4': case 'framenum': return 4;
+    case 'uint64': return 8;
+    case 'ipv6': return 16;
+    case 'ether': return 6;
+    default: return 0;
+  }
+}
+
+export function isNumericType(t: FieldType): boolean {
+  return t.startsWith('uint') || t.startsWith('int') || t === 'boolean' || t === 'framenum' || t === 'double' || t === 'rel_time' || t === 'abs_time';
+}
