@@ -57,8 +57,15 @@ export interface CaptureInfo {
   /** pcap: "2.4"; pcapng: section header version "1.0". */
   version: string;
   gzip: boolean;
-  /** pcap only: the file header's timestamp precision. pcapng: per interface. */
+  /**
+   * pcap: the file header's timestamp precision. pcapng: true when some interface is finer than
+   * microseconds (each interface has its own resolution).
+   */
   nanosecond: boolean;
+  /**
+   * pcap: the one interface. pcapng: every interface description read so far (all blocks
+   * before the first packet are read by openCapture; later ones are appended as they come).
+   */
   interfaces: InterfaceInfo[];
   /** Section-header comments (pcapng), in order. */
   comments: string[];
@@ -108,6 +115,7 @@ export interface CaptureWriterOptions {
 export interface CaptureWriter {
   /**
    * Appends one packet. `interfaceId` indexes the interfaces given at creation (pcap: must be 0).
+   * `comment` becomes an opt_comment in pcapng (pcap cannot store it: dropped).
    * Returns false when the destination asks to wait: await `drain()` before writing much more.
    */
   write(
