@@ -285,7 +285,7 @@ export class Packet {
     if (e === TRUNCATED) {
       const n = this.add(EXPERT_NODE_SHORT, -1, 0, parent, GENERATED);
       this.expert(EXPERT.short, n, name);
-      this.cols.info.str(' [Packet size limited during capture]');
+      this.cols.info.str('[Packet size limited during capture]');
     } else if (e === MALFORMED) {
       const reason = MALFORMED.reason;
       MALFORMED.reason = '';

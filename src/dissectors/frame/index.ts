@@ -45,7 +45,6 @@ export const frameDissector: Dissector = {
   name: 'frame',
   dissect(p: Packet, _off: number, _end: number, _parent: number): void {
     const root = p.add(F.frame, 0, p.caplen, -1);
-    p.pushProto(F.frame);
     p.addGen(F.encap_type, root, WTAP_ENCAP[p.linkType] ?? -1);
     p.addGen(F.link_type, root, p.linkType);
     p.addNum(F.time, -1, 0, root, 0, GENERATED);

@@ -1,0 +1,147 @@
+/**
+ * Helpers shared by the link, IP and transport dissectors (Wireshark keeps these in
+ * packet_info and in/cksum.c): the Internet checksum over frame bytes, the pseudo-header sum
+ * for UDP/TCP/ICMPv6, and two per-frame scratch slots that play the role of Wireshark's
+ * tvb "reported length shrinking" and `pinfo->flags.in_error_pkt`.
+ *
+ * Slot protocol (p.scratch):
+ *  - NET_END: a link layer that wants to know where the network datagram ended (to show an
+ *    Ethernet trailer / padding) saves the slot, sets it to -1, calls the payload, reads it and
+ *    restores the saved value. An IPv4/IPv6 header writes its end (frame offset) only when the
+ *    slot is -1, so a tunnelled inner datagram never overwrites the outer one, and an inner
+ *    link layer (Ethernet over GRE) saves and restores around its own payload.
+ *  - IN_ERROR: non-zero while ICMP/ICMPv6 dissects the datagram quoted in an error message
+ *    (inner headers then leave the summary columns alone and skip length/checksum checks as
+ *    Wireshark does).
+ *  - FRAGMENTED: non-zero while the payload of a first fragment is dissected (pinfo->fragmented):
+ *    transport layers then neither complain about lengths nor verify checksums.
+ *  - ADDR_COLS: how many network headers have put their addresses in the Source/Destination
+ *    columns. Link and IP layers write their addresses after their payload, and only when no
+ *    deeper layer did (the result Wireshark shows, without formatting the outer addresses of
+ *    every tunnelled frame only to overwrite them).
+ *  - ROUTE_DST: frame offset of the final destination named by the current IPv6 header's
+ *    routing header (-1: none). HOA_SRC: likewise the Home Address destination option
+ *    (RFC 6275 §6.3), which replaces the source in the pseudo-header and the Source column.
+ * (Slot 13 is IPv6's: the end of the innermost fixed header, see ipv6/index.ts.)
+ */
+import type { Dissector } from '../../engine/dispatch.js';
+import { MALFORMED, TRUNCATED, type Packet } from '../../engine/packet.js';
+
+export const SLOT_NET_END = 15;
+export const SLOT_IN_ERROR = 14;
+export const SLOT_FRAGMENTED = 12;
+export const SLOT_ADDR_COLS = 11;
+export const SLOT_ROUTE_DST = 10;
+export const SLOT_HOA_SRC = 9;
+
+/** Resets the slots at the start of a frame (called by top-level link dissectors). */
+export function resetInetSlots(p: Packet): void {
+  p.scratch[SLOT_NET_END] = -1;
+  p.scratch[SLOT_IN_ERROR] = 0;
+  p.scratch[SLOT_FRAGMENTED] = 0;
+  p.scratch[SLOT_ADDR_COLS] = 0;
+  p.scratch[SLOT_ROUTE_DST] = -1;
+  p.scratch[SLOT_HOA_SRC] = -1;
+}
+
+export function fragmented(p: Packet): boolean {
+  return p.scratch[SLOT_FRAGMENTED] !== 0;
+}
+
+/** Appends " → " (U+2192, as UTF-8 bytes: no string allocation) to a column. */
+export function arrow(buf: import('../../engine/textbuf.js').TextBuf): void {
+  buf.byte(32).byte(0xe2).byte(0x86).byte(0x92).byte(32);
+}
+
+/** Records where the network datagram ends, if a link layer is waiting for it. */
+export function reportNetEnd(p: Packet, end: number): void {
+  if (p.scratch[SLOT_NET_END] === -1) p.scratch[SLOT_NET_END] = end;
+}
+
+export function inErrorPacket(p: Packet): boolean {
+  return p.scratch[SLOT_IN_ERROR] !== 0;
+}
+
+/** One's-complement sum (not folded, not inverted) of frame bytes [off, off+len), added to acc. */
+export function sumBytes(p: Packet, off: number, len: number, acc: number): number {
+  const d = p.data;
+  let i = p.base + off;
+  const end = i + len;
+  let s = acc;
+  for (; i + 1 < end; i += 2) s += (d[i]! << 8) | d[i + 1]!;
+  if (i < end) s += d[i]! << 8;
+  return s;
+}
+
+/** Folds a 32-bit+ sum to 16 bits and inverts it: the checksum value. */
+export function foldSum(s: number): number {
+  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 65536);
+  return ~s & 0xffff;
+}
+
+/**
+ * Pseudo-header sum (RFC 768 / RFC 793 for IPv4, RFC 8200 §8.1 for IPv6) from the innermost
+ * IP header's addresses (p.netSrc/netDst, set by IPv4/IPv6). Returns -1 when no IP header set them.
+ */
+export function pseudoSum(p: Packet, proto: number, len: number): number {
+  if (p.netVersion === 4) {
+    let s = sumBytes(p, p.netSrc, 4, 0);
+    s = sumBytes(p, p.netDst, 4, s);
+    return s + proto + len;
+  }
+  if (p.netVersion === 6) {
+    let s = sumBytes(p, p.netSrc, 16, 0);
+    s = sumBytes(p, p.netDst, 16, s);
+    return s + Math.floor(len / 65536) + (len & 0xffff) + proto;
+  }
+  return -1;
+}
+
+/** Wireshark's proto_checksum_vals (the *.checksum.status fields). */
+export const CHECKSUM_STATUS: Readonly<Record<number, string>> = {
+  0: 'Bad',
+  1: 'Good',
+  2: 'Unverified',
+  3: 'Not present',
+  4: 'Illegal',
+};
+export const CK_BAD = 0;
+export const CK_GOOD = 1;
+export const CK_UNVERIFIED = 2;
+export const CK_NOT_PRESENT = 3;
+export const CK_ILLEGAL = 4;
+
+/**
+ * Dissects the datagram quoted by an ICMP(v6) error "in an error packet": column writes off,
+ * and the quotation may end anywhere (Wireshark catches the bounds errors there).
+ * `mark` is 4 for ICMP, 6 for ICMPv6. When nothing is quoted, `requireSome` makes the inner
+ * dissector run anyway (it then reports the packet malformed, as tshark does).
+ */
+export function dissectQuoted(p: Packet, d: Dissector | undefined, off: number, end: number, parent: number, mark: number, requireSome: boolean): void {
+  if (d === undefined) return;
+  if (end - off <= 0 && !requireSome) return;
+  const saved = p.scratch[SLOT_IN_ERROR]!;
+  p.scratch[SLOT_IN_ERROR] = mark;
+  if (end - off <= 0) {
+    p.call(d, off, end, parent);
+  } else {
+    try {
+      d.dissect(p, off, end, parent);
+    } catch (e) {
+      if (e === MALFORMED) MALFORMED.reason = '';
+      else if (e !== TRUNCATED) p.caught(e, d, parent);
+    }
+  }
+  p.scratch[SLOT_IN_ERROR] = saved;
+}
+
+/**
+ * Bounds check for header reads: outside error packets p.need's exceptions apply; inside one
+ * (a quotation may end anywhere) it returns false so the caller stops quietly, as Wireshark's
+ * ICMP catches the bounds errors of the quoted datagram.
+ */
+export function req(p: Packet, o: number, n: number, end: number, inErr: boolean): boolean {
+  if (inErr) return p.has(o, n, end);
+  p.need(o, n, end);
+  return true;
+}
