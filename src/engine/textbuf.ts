@@ -144,7 +144,7 @@ export class TextBuf {
       if (i === bestStart) {
         this.byte(58).byte(58);
         i += bestLen - 1;
-        if (mapped) return this.ipv4(src, off + 12);
+        if (mapped) return this.str('ffff:').ipv4(src, off + 12);
         continue;
       }
       if (i > 0 && i !== bestStart + bestLen) this.byte(58);

@@ -1,0 +1,224 @@
+/**
+ * Addresses for the correlator: text ⇄ bytes, and an interning table that maps an address
+ * (4 or 16 octets) to a small integer id. Lookups hash the bytes where they lie in the frame
+ * and allocate nothing; only a new address allocates (its text, once).
+ */
+import { TextBuf } from '../engine/textbuf.js';
+
+const tb = new TextBuf(64);
+
+/** Canonical text of an IPv4 (len 4) or IPv6 (len 16) address at data[off]. */
+export function addrText(data: Uint8Array, off: number, len: number): string {
+  tb.clear();
+  return (len === 4 ? tb.ipv4(data, off) : tb.ipv6(data, off)).toString();
+}
+
+/** Parses dotted IPv4 or IPv6 text (with ::, and an embedded IPv4 tail) into 4 or 16 bytes. */
+export function parseAddr(s: string): Uint8Array {
+  if (!s.includes(':')) {
+    const parts = s.split('.');
+    if (parts.length !== 4) throw new Error(`bad IPv4 address: ${s}`);
+    const out = new Uint8Array(4);
+    for (let i = 0; i < 4; i++) {
+      const v = Number(parts[i]);
+      if (!Number.isInteger(v) || v < 0 || v > 255) throw new Error(`bad IPv4 address: ${s}`);
+      out[i] = v;
+    }
+    return out;
+  }
+  let text = s;
+  const groups: number[] = [];
+  const lastColon = text.lastIndexOf(':');
+  let v4tail: Uint8Array | null = null;
+  if (text.slice(lastColon + 1).includes('.')) {
+    v4tail = parseAddr(text.slice(lastColon + 1));
+    text = text.slice(0, lastColon + 1) + '0:0';
+  }
+  const dbl = text.indexOf('::');
+  const parse = (part: string): number[] =>
+    part === '' ? [] : part.split(':').map((g) => {
+      const v = parseInt(g, 16);
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) throw new Error(`bad IPv6 address: ${s}`);
+      return v;
+    });
+  if (dbl >= 0) {
+    const head = parse(text.slice(0, dbl));
+    const tail = parse(text.slice(dbl + 2));
+    const fill = 8 - head.length - tail.length;
+    if (fill < 0) throw new Error(`bad IPv6 address: ${s}`);
+    groups.push(...head, ...new Array<number>(fill).fill(0), ...tail);
+  } else groups.push(...parse(text));
+  if (groups.length !== 8) throw new Error(`bad IPv6 address: ${s}`);
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    out[2 * i] = groups[i]! >>> 8;
+    out[2 * i + 1] = groups[i]! & 255;
+  }
+  if (v4tail) out.set(v4tail, 12);
+  return out;
+}
+
+/** Canonical form of an address text (so "2001:DB8:0::1" and "2001:db8::1" compare equal). */
+export function canonicalAddr(s: string): string {
+  const b = parseAddr(s);
+  return addrText(b, 0, b.length);
+}
+
+/** IPv4 address bytes as an unsigned 32-bit number. */
+export function ipv4Number(data: Uint8Array, off: number): number {
+  return ((data[off]! << 24) >>> 0) + ((data[off + 1]! << 16) | (data[off + 2]! << 8) | data[off + 3]!);
+}
+
+/** FNV-1a over the first `bits` bits at data[off] (for prefixes), as an int32. */
+export function hashBits(data: Uint8Array, off: number, bits: number): number {
+  let h = 0x811c9dc5;
+  const full = bits >>> 3;
+  for (let i = 0; i < full; i++) h = Math.imul(h ^ data[off + i]!, 0x01000193);
+  const rem = bits & 7;
+  if (rem) h = Math.imul(h ^ (data[off + full]! & (0xff << (8 - rem)) & 0xff), 0x01000193);
+  return h | 0;
+}
+
+/** True when the first `bits` bits of a[ao..] and b[bo..] are equal. */
+export function prefixEquals(a: Uint8Array, ao: number, b: Uint8Array, bo: number, bits: number): boolean {
+  const full = bits >>> 3;
+  for (let i = 0; i < full; i++) if (a[ao + i] !== b[bo + i]) return false;
+  const rem = bits & 7;
+  if (rem) {
+    const m = (0xff << (8 - rem)) & 0xff;
+    if ((a[ao + full]! & m) !== (b[bo + full]! & m)) return false;
+  }
+  return true;
+}
+
+/**
+ * Interning table: address → id (0, 1, 2, …). Open addressing over an Int32Array; an address
+ * is kept as four 32-bit words (IPv4: one word), so hashing and comparing cost four word
+ * operations. `lookupView` reads the words straight from a DataView over the frame's buffer.
+ */
+export class AddrTable {
+  private slots: Int32Array;
+  private mask: number;
+  private words: Int32Array;
+  private lens: Uint8Array;
+  private hashes: Int32Array;
+  private texts: string[] = [];
+  private n = 0;
+
+  constructor(capacity = 1024) {
+    let cap = 16;
+    while (cap < capacity * 2) cap *= 2;
+    this.slots = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    this.words = new Int32Array(4 * (cap >>> 1));
+    this.lens = new Uint8Array(cap >>> 1);
+    this.hashes = new Int32Array(cap >>> 1);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  private static hash(w0: number, w1: number, w2: number, w3: number, len: number): number {
+    let h = Math.imul(w0 ^ len, 0x9e3779b1);
+    h = Math.imul(h ^ (h >>> 15) ^ w1, 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13) ^ w2, 0xc2b2ae35);
+    h = Math.imul(h ^ (h >>> 16) ^ w3, 0x27d4eb2f);
+    h ^= h >>> 15;
+    return h | 0;
+  }
+
+  /** The id of an address given as words (IPv4: w1 = w2 = w3 = 0), or -1. */
+  lookupWords(w0: number, w1: number, w2: number, w3: number, len: number): number {
+    const h = AddrTable.hash(w0, w1, w2, w3, len);
+    const mask = this.mask;
+    const slots = this.slots;
+    const words = this.words;
+    let i = h & mask;
+    for (;;) {
+      const id = slots[i]!;
+      if (id < 0) return -1;
+      const b = id << 2;
+      if (this.hashes[id] === h && words[b] === w0 && words[b + 1] === w1 && words[b + 2] === w2 && words[b + 3] === w3 && this.lens[id] === len) {
+        return id;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** The id of the address at byte offset `off` of the view (len 4 or 16), or -1. Allocates nothing. */
+  lookupView(dv: DataView, off: number, len: number): number {
+    if (len === 4) return this.lookupWords(dv.getInt32(off), 0, 0, 0, 4);
+    return this.lookupWords(dv.getInt32(off), dv.getInt32(off + 4), dv.getInt32(off + 8), dv.getInt32(off + 12), 16);
+  }
+
+  /** The id of the address at data[off, off+len), or -1. Allocates nothing. */
+  lookup(data: Uint8Array, off: number, len: number): number {
+    if (len === 4) return this.lookupWords(word(data, off), 0, 0, 0, 4);
+    return this.lookupWords(word(data, off), word(data, off + 4), word(data, off + 8), word(data, off + 12), 16);
+  }
+
+  /** The id of the address, adding it when new. */
+  intern(data: Uint8Array, off: number, len: number): number {
+    const found = this.lookup(data, off, len);
+    if (found >= 0) return found;
+    if ((this.n + 1) * 2 > this.slots.length) this.grow();
+    const id = this.n++;
+    const b = id << 2;
+    const w = this.words;
+    w[b] = word(data, off);
+    w[b + 1] = len === 16 ? word(data, off + 4) : 0;
+    w[b + 2] = len === 16 ? word(data, off + 8) : 0;
+    w[b + 3] = len === 16 ? word(data, off + 12) : 0;
+    this.lens[id] = len;
+    const h = AddrTable.hash(w[b]!, w[b + 1]!, w[b + 2]!, w[b + 3]!, len);
+    this.hashes[id] = h;
+    this.texts.push(addrText(data, off, len));
+    this.place(id, h);
+    return id;
+  }
+
+  private readonly byText = new Map<string, number>();
+
+  /** The id of an address given as text (canonical or not), adding it when new. Cached by text. */
+  internText(s: string): number {
+    let id = this.byText.get(s);
+    if (id === undefined) {
+      const b = parseAddr(s);
+      id = this.intern(b, 0, b.length);
+      this.byText.set(s, id);
+    }
+    return id;
+  }
+
+  text(id: number): string {
+    return this.texts[id]!;
+  }
+
+  private place(id: number, h: number): void {
+    let i = h & this.mask;
+    while (this.slots[i]! >= 0) i = (i + 1) & this.mask;
+    this.slots[i] = id;
+  }
+
+  private grow(): void {
+    const cap = this.slots.length * 2;
+    this.slots = new Int32Array(cap).fill(-1);
+    this.mask = cap - 1;
+    const nw = new Int32Array(4 * (cap >>> 1));
+    nw.set(this.words);
+    this.words = nw;
+    const nl = new Uint8Array(cap >>> 1);
+    nl.set(this.lens);
+    this.lens = nl;
+    const nh = new Int32Array(cap >>> 1);
+    nh.set(this.hashes);
+    this.hashes = nh;
+    for (let id = 0; id < this.n; id++) this.place(id, this.hashes[id]!);
+  }
+}
+
+/** Big-endian 32-bit word at data[off] as an int32. */
+function word(data: Uint8Array, off: number): number {
+  return (data[off]! << 24) | (data[off + 1]! << 16) | (data[off + 2]! << 8) | data[off + 3]!;
+}

@@ -1,0 +1,250 @@
+/**
+ * The correlator's fast path (gopacket's DecodingLayerParser idea, architecture.md): decodes
+ * just the headers a tunnelled data frame needs for attribution — link, outer IP, GRE / UDP /
+ * TLV, inner IP addresses — straight from the record's bytes into the reused DataEvent, with no
+ * field table. It handles only the common, well-formed shapes and says FAST_FALLBACK for
+ * everything else (signalling, fragments, IP options, IPv6 extension headers, unusual GRE,
+ * malformed or truncated headers, unknown link types), which then goes through the full
+ * dissectors and the Extractor. `gretool sessions` uses it; `gretool dissect` never does.
+ *
+ * Equivalence with the full path (same events, same attribution) is checked frame by frame by
+ * test/sessions/fastpath.test.ts on every test capture, the benchmark capture and the
+ * generator's scenarios. Bit layouts come from the dissectors' layout.ts files.
+ */
+import type { PacketRecord } from '../capture/types.js';
+import {
+  GRE_FLAG_CHECKSUM,
+  GRE_FLAG_KEY,
+  GRE_FLAG_SEQUENCE,
+  GRE_PROTO_IPV4,
+  GRE_PROTO_IPV6,
+  IP_PROTO_GRE,
+} from '../dissectors/gre/layout.js';
+import { PMIP6_CNTL_PORT, PMIP6_DATA_PORT, TLV_NH_GRE, TLV_NH_IPV4, TLV_NH_IPV6 } from '../dissectors/pmip6udp/layout.js';
+import { DataEvent } from './events.js';
+import { ENCAP_GRE, ENCAP_IPIP, ENCAP_UDP, ENCAP_UDP_TLV } from './types.js';
+
+/** Not tunnelled data and not signalling: the full path would extract nothing either. */
+export const FAST_NONE = 0;
+/** A data event is in `FastPath.data`. */
+export const FAST_DATA = 1;
+/** Needs the full dissectors. */
+export const FAST_FALLBACK = 2;
+
+// link types (pcap LINKTYPE_*)
+const LT_ETHERNET = 1;
+const LT_RAW = 101;
+const LT_RAW_OPENBSD = 12;
+const LT_IPV4 = 228;
+const LT_IPV6 = 229;
+const LT_SLL = 113;
+const LT_SLL2 = 276;
+
+const ET_IPV4 = 0x0800;
+const ET_IPV6 = 0x86dd;
+const ET_VLAN = 0x8100;
+const ET_QINQ = 0x88a8;
+const ET_QINQ_OLD = 0x9100;
+
+const GRE_ALLOWED_FLAGS = GRE_FLAG_CHECKSUM | GRE_FLAG_KEY | GRE_FLAG_SEQUENCE;
+
+export class FastPath {
+  readonly data = new DataEvent();
+
+  /** Decodes one record; see FAST_*. */
+  decode(rec: PacketRecord): number {
+    const d = rec.data;
+    const base = rec.offset;
+    const cap = rec.caplen;
+    const orig = rec.origlen < cap ? cap : rec.origlen;
+    // reported end of the frame = origlen; captured = caplen. Only fully captured headers here.
+    let off: number;
+    let et: number;
+    switch (rec.linkType) {
+      case LT_ETHERNET: {
+        if (cap < 14) return FAST_FALLBACK;
+        et = (d[base + 12]! << 8) | d[base + 13]!;
+        off = 14;
+        while (et === ET_VLAN || et === ET_QINQ || et === ET_QINQ_OLD) {
+          if (cap < off + 4) return FAST_FALLBACK;
+          et = (d[base + off + 2]! << 8) | d[base + off + 3]!;
+          off += 4;
+        }
+        break;
+      }
+      case LT_SLL:
+        if (cap < 16) return FAST_FALLBACK;
+        if (((d[base + 2]! << 8) | d[base + 3]!) !== 1) return FAST_FALLBACK; // ARPHRD_ETHER only
+        et = (d[base + 14]! << 8) | d[base + 15]!;
+        off = 16;
+        break;
+      case LT_SLL2:
+        if (cap < 20) return FAST_FALLBACK;
+        if (((d[base + 8]! << 8) | d[base + 9]!) !== 1) return FAST_FALLBACK;
+        et = (d[base]! << 8) | d[base + 1]!;
+        off = 20;
+        break;
+      case LT_RAW:
+      case LT_RAW_OPENBSD:
+      case LT_IPV4:
+      case LT_IPV6: {
+        if (cap < 1) return FAST_FALLBACK;
+        const v = d[base]! >> 4;
+        et = v === 4 ? ET_IPV4 : v === 6 ? ET_IPV6 : 0;
+        if ((rec.linkType === LT_IPV4 && v !== 4) || (rec.linkType === LT_IPV6 && v !== 6)) return FAST_FALLBACK;
+        off = 0;
+        break;
+      }
+      default:
+        return FAST_FALLBACK;
+    }
+    if (et !== ET_IPV4 && et !== ET_IPV6) return et < 0x0600 ? FAST_FALLBACK : FAST_NONE;
+    // ---- outer IP
+    const o = off;
+    let proto: number;
+    let end: number; // reported end of the outer IP payload
+    let pay: number;
+    if (et === ET_IPV4) {
+      if (cap < o + 20) return FAST_FALLBACK;
+      const vhl = d[base + o]!;
+      if (vhl !== 0x45) return FAST_FALLBACK; // version 4 without options
+      const tot = (d[base + o + 2]! << 8) | d[base + o + 3]!;
+      if (tot < 20 || o + tot > orig) return FAST_FALLBACK;
+      if ((d[base + o + 6]! & 0x3f) | d[base + o + 7]!) return FAST_FALLBACK; // MF or fragment offset
+      proto = d[base + o + 9]!;
+      end = o + tot;
+      pay = o + 20;
+    } else {
+      if (cap < o + 40) return FAST_FALLBACK;
+      if (d[base + o]! >> 4 !== 6) return FAST_FALLBACK;
+      const plen = (d[base + o + 4]! << 8) | d[base + o + 5]!;
+      if (plen === 0 || o + 40 + plen > orig) return FAST_FALLBACK; // jumbo / bogus
+      proto = d[base + o + 6]!;
+      end = o + 40 + plen;
+      pay = o + 40;
+    }
+    if (pay >= end) return FAST_FALLBACK;
+    const ev = this.data;
+    ev.reset();
+    let inner: number; // offset of the inner IP header
+    let innerV: number; // expected version, 0 = by nibble
+    if (proto === IP_PROTO_GRE) {
+      const g = this.gre(d, base, cap, pay, end, ev);
+      if (g < 0) return FAST_FALLBACK;
+      ev.encap = ENCAP_GRE;
+      inner = g;
+      innerV = this.greProto === GRE_PROTO_IPV4 ? 4 : 6;
+    } else if (proto === 4 || proto === 41) {
+      ev.encap = ENCAP_IPIP;
+      inner = pay;
+      innerV = proto === 4 ? 4 : 6;
+    } else if (proto === 17) {
+      if (cap < pay + 8) return FAST_FALLBACK;
+      const sport = (d[base + pay]! << 8) | d[base + pay + 1]!;
+      const dport = (d[base + pay + 2]! << 8) | d[base + pay + 3]!;
+      const isData = sport === PMIP6_DATA_PORT || dport === PMIP6_DATA_PORT;
+      const isCntl = sport === PMIP6_CNTL_PORT || dport === PMIP6_CNTL_PORT;
+      // the UDP dissector tries the lower port first: only when that is a PMIPv6 port is the
+      // payload surely given to the PMIPv6 demultiplexer (other UDP: the dissectors decide)
+      const lo = sport < dport ? sport : dport;
+      if ((!isData && !isCntl) || (lo !== PMIP6_DATA_PORT && lo !== PMIP6_CNTL_PORT)) return FAST_FALLBACK;
+      const ulen = (d[base + pay + 4]! << 8) | d[base + pay + 5]!;
+      if (ulen < 8 || pay + ulen !== end) return FAST_FALLBACK;
+      const up = pay + 8;
+      if (up >= end || cap < up + 4) return FAST_FALLBACK;
+      ev.sport = sport;
+      ev.dport = dport;
+      const b0 = d[base + up]!;
+      const nib = b0 >> 4;
+      if (nib === 0) {
+        // RFC 5845 TLV header: Type 0, Res 0, Length = UDP length - 12
+        const nh = d[base + up + 1]!;
+        const tlen = (d[base + up + 2]! << 8) | d[base + up + 3]!;
+        if (b0 !== 0 || tlen !== ulen - 12 || !isData) return FAST_FALLBACK;
+        ev.encap = ENCAP_UDP_TLV;
+        const tp = up + 4;
+        if (tp >= end) return FAST_FALLBACK;
+        if (nh === TLV_NH_GRE) {
+          const g = this.gre(d, base, cap, tp, end, ev);
+          if (g < 0) return FAST_FALLBACK;
+          inner = g;
+          innerV = this.greProto === GRE_PROTO_IPV4 ? 4 : 6;
+        } else if (nh === TLV_NH_IPV4 || nh === TLV_NH_IPV6) {
+          inner = tp;
+          innerV = nh === TLV_NH_IPV4 ? 4 : 6;
+        } else return FAST_FALLBACK;
+      } else if ((nib === 4 || nib === 6) && isData) {
+        ev.encap = ENCAP_UDP;
+        inner = up;
+        innerV = nib;
+      } else return FAST_FALLBACK; // Mobility Header, GRE without TLV, unknown payloads
+    } else if (proto === 135 || proto === 62 || proto === 0 || proto === 43 || proto === 44 || proto === 60 || proto === 50 || proto === 51) {
+      return FAST_FALLBACK; // signalling, IPv6 extension headers, IPsec
+    } else {
+      return FAST_NONE;
+    }
+    // ---- inner IP: only a clean, fully captured header; else the full path decides
+    if (inner >= end || cap < inner + 1) return FAST_FALLBACK;
+    const iv = d[base + inner]! >> 4;
+    if (iv !== innerV) return FAST_FALLBACK;
+    if (iv === 4) {
+      if (cap < inner + 20 || d[base + inner]! !== 0x45) return FAST_FALLBACK;
+      const tot = (d[base + inner + 2]! << 8) | d[base + inner + 3]!;
+      if (tot < 20 || inner + tot > end) return FAST_FALLBACK;
+      ev.innerLen = 4;
+      ev.innerSrc = base + inner + 12;
+      ev.innerDst = base + inner + 16;
+    } else {
+      if (cap < inner + 40) return FAST_FALLBACK;
+      const plen = (d[base + inner + 4]! << 8) | d[base + inner + 5]!;
+      if (inner + 40 + plen > end) return FAST_FALLBACK;
+      ev.innerLen = 16;
+      ev.innerSrc = base + inner + 8;
+      ev.innerDst = base + inner + 24;
+    }
+    ev.frame = rec.frameNumber;
+    ev.tsSec = rec.tsSec;
+    ev.tsNsec = rec.tsNsec;
+    ev.bytes = orig;
+    ev.data = d;
+    if (et === ET_IPV4) {
+      ev.outerLen = 4;
+      ev.outerSrc = base + o + 12;
+      ev.outerDst = base + o + 16;
+    } else {
+      ev.outerLen = 16;
+      ev.outerSrc = base + o + 8;
+      ev.outerDst = base + o + 24;
+    }
+    return FAST_DATA;
+  }
+
+  private greProto = 0;
+
+  /** Plain GRE version 0 (C/K/S only) carrying IPv4/IPv6: fills key/seq, returns the payload offset or -1. */
+  private gre(d: Uint8Array, base: number, cap: number, g: number, end: number, ev: DataEvent): number {
+    if (cap < g + 4) return -1;
+    const flags = (d[base + g]! << 8) | d[base + g + 1]!;
+    if (flags & ~GRE_ALLOWED_FLAGS & 0xffff) return -1; // R, s, Recur, reserved bits, version
+    const gp = (d[base + g + 2]! << 8) | d[base + g + 3]!;
+    if (gp !== GRE_PROTO_IPV4 && gp !== GRE_PROTO_IPV6) return -1;
+    if (flags & GRE_FLAG_CHECKSUM) return -1; // the checksum over the payload: leave it to the dissector
+    let p = g + 4;
+    ev.gre = true;
+    if (flags & GRE_FLAG_KEY) {
+      if (cap < p + 4) return -1;
+      ev.hasKey = true;
+      ev.key = ((d[base + p]! << 24) >>> 0) + ((d[base + p + 1]! << 16) | (d[base + p + 2]! << 8) | d[base + p + 3]!);
+      p += 4;
+    }
+    if (flags & GRE_FLAG_SEQUENCE) {
+      if (cap < p + 4) return -1;
+      ev.hasSeq = true;
+      ev.seq = ((d[base + p]! << 24) >>> 0) + ((d[base + p + 1]! << 16) | (d[base + p + 2]! << 8) | d[base + p + 3]!);
+      p += 4;
+    }
+    if (p >= end) return -1;
+    this.greProto = gp;
+    return p;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Correlating a whole capture: open, dissect every frame, feed the correlator, finish. The
+ * `gretool sessions` command and the benchmark use this; `gretool dissect` uses attach.ts.
+ */
+import '../dissectors/index.js';
+import { openCapture, type CaptureReader, type CaptureSource, type CaptureWarning } from '../capture/index.js';
+import { Pipeline } from '../engine/pipeline.js';
+import type { Correlator } from './correlator.js';
+import { SessionTracker } from './attach.js';
+import { FAST_DATA, FAST_FALLBACK, FastPath } from './fastpath.js';
+import type { SessionListener } from './types.js';
+
+export interface CorrelateOptions {
+  /** Listeners subscribed before the first frame. */
+  listeners?: SessionListener[];
+  /** Called every `progressEvery` frames (and once at the end) with frames read and the byte position. */
+  onProgress?: (frames: number, fileOffset: number, fileSize: number | undefined) => void;
+  progressEvery?: number;
+  /** Rethrow dissector bugs (--debug). */
+  debug?: boolean;
+  /**
+   * Decode common tunnelled data frames with the fast path (fastpath.ts) and dissect only the
+   * rest fully. Same result; default true.
+   */
+  fastPath?: boolean;
+}
+
+export interface CorrelateResult {
+  correlator: Correlator;
+  frames: number;
+  warnings: CaptureWarning[];
+  /** Set when the capture ended with an error (truncated/corrupt) after what was read was correlated. */
+  error?: unknown;
+}
+
+/** Correlates every frame of a capture (path, '-' for stdin, bytes or a stream). */
+export async function correlateCapture(source: CaptureSource | CaptureReader, opts: CorrelateOptions = {}): Promise<CorrelateResult> {
+  const reader = isReader(source) ? source : await openCapture(source);
+  const pipeline = new Pipeline({ debug: opts.debug ?? false });
+  const tracker = new SessionTracker({ annotate: false, listeners: opts.listeners });
+  const every = opts.progressEvery ?? 65536;
+  const onProgress = opts.onProgress;
+  const fileSize = reader.info.fileSize;
+  const fast = opts.fastPath === false ? null : new FastPath();
+  const correlator = tracker.correlator;
+  let frames = 0;
+  let lastOffset = 0;
+  let error: unknown;
+  try {
+    for (;;) {
+      let rec;
+      while ((rec = reader.next()) !== null) {
+        if (fast === null) tracker.feed(pipeline.dissect(rec));
+        else {
+          const k = fast.decode(rec);
+          if (k === FAST_DATA) correlator.data(fast.data);
+          else if (k === FAST_FALLBACK) tracker.feed(pipeline.dissect(rec));
+        }
+        frames++;
+        if (onProgress !== undefined && frames % every === 0) onProgress(frames, rec.fileOffset, fileSize);
+        lastOffset = rec.fileOffset;
+      }
+      if (!(await reader.fill())) break;
+    }
+  } catch (err) {
+    error = err;
+  } finally {
+    await reader.close();
+  }
+  tracker.correlator.finish();
+  onProgress?.(frames, fileSize ?? lastOffset, fileSize);
+  const out: CorrelateResult = { correlator: tracker.correlator, frames, warnings: reader.warnings };
+  if (error !== undefined) out.error = error;
+  return out;
+}
+
+function isReader(x: unknown): x is CaptureReader {
+  return typeof x === 'object' && x !== null && typeof (x as CaptureReader).next === 'function' && typeof (x as CaptureReader).fill === 'function';
+}

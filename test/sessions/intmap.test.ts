@@ -1,0 +1,92 @@
+/** The flat hash tables under the correlator's per-frame lookups, checked against Map (fast-check). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { IntPairMap } from '../../src/sessions/intmap.js';
+import { AddrTable, canonicalAddr, parseAddr } from '../../src/sessions/addr.js';
+
+test('IntPairMap behaves like a Map of (a, b) through sets, overwrites and deletes', () => {
+  const op = fc.tuple(fc.constantFrom('set', 'del', 'get'), fc.integer({ min: 0, max: 20 }), fc.integer({ min: -3, max: 40 }), fc.integer());
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+      const m = new IntPairMap(4);
+      const ref = new Map<string, number>();
+      for (const [kind, a, b, v] of ops) {
+        const k = `${a},${b | 0}`;
+        if (kind === 'set') {
+          m.set(a, b | 0, v | 0);
+          ref.set(k, v | 0);
+        } else if (kind === 'del') {
+          assert.equal(m.delete(a, b | 0), ref.delete(k));
+        }
+        assert.equal(m.get(a, b | 0), ref.has(k) ? ref.get(k)! : -1);
+        assert.equal(m.size, ref.size);
+      }
+      for (const [k, v] of ref) {
+        const [a, b] = k.split(',').map(Number);
+        assert.equal(m.get(a!, b!), v);
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('IntPairMap keys are int32: 0xffffffff | 0 and -1 values are distinct keys', () => {
+  const m = new IntPairMap();
+  m.set(1, 0xffffffff | 0, 7);
+  m.set(1, 0x7fffffff, 8);
+  assert.equal(m.get(1, -1), 7);
+  assert.equal(m.get(1, 0x7fffffff), 8);
+  assert.equal(m.get(2, -1), -1);
+});
+
+test('AddrTable interns IPv4 and IPv6 apart, finds them by bytes and by view, survives growth', () => {
+  const t = new AddrTable(2);
+  const addrs = ['192.0.2.1', '2001:db8::1', '0.0.0.0', '::', '::ffff:192.0.2.1', '2001:db8::2', '10.0.0.1'];
+  for (let i = 1; i < 300; i++) addrs.push(`2001:db8:${i.toString(16)}::${(i * 7).toString(16)}`, `10.${i & 255}.${i >> 8}.1`);
+  const ids = addrs.map((a) => t.internText(a));
+  assert.equal(new Set(ids).size, addrs.length);
+  addrs.forEach((a, i) => {
+    const b = parseAddr(a);
+    assert.equal(t.lookup(b, 0, b.length), ids[i]);
+    const buf = new Uint8Array(b.length + 3);
+    buf.set(b, 3);
+    assert.equal(t.lookupView(new DataView(buf.buffer), 3, b.length), ids[i]);
+    assert.equal(t.text(ids[i]!), canonicalAddr(a));
+  });
+  assert.equal(t.lookup(parseAddr('192.0.2.99'), 0, 4), -1);
+});
+
+test('parseAddr / canonicalAddr follow RFC 5952', () => {
+  assert.equal(canonicalAddr('2001:DB8:0:0:0:0:0:1'), '2001:db8::1');
+  assert.equal(canonicalAddr('2001:db8:0:1:0:0:0:1'), '2001:db8:0:1::1');
+  assert.deepEqual([...parseAddr('::ffff:10.0.0.1')], [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 10, 0, 0, 1]);
+  assert.throws(() => parseAddr('1.2.3'));
+  assert.throws(() => parseAddr('2001:db8::1::2'));
+});
+
+test('MultiIndex keeps one or several values per key, like a Map of Sets', async () => {
+  const { MultiIndex, MULTIPLE } = await import('../../src/sessions/intmap.js');
+  const op = fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 6 }));
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+      const m = new MultiIndex();
+      const ref = new Map<number, Set<number>>();
+      for (const [add, k, v] of ops) {
+        const s = ref.get(k) ?? new Set<number>();
+        if (add) {
+          m.add(k, 7, v);
+          s.add(v);
+        } else {
+          m.remove(k, 7, v);
+          s.delete(v);
+        }
+        ref.set(k, s);
+        const want = s.size === 0 ? -1 : s.size === 1 ? [...s][0]! : MULTIPLE;
+        assert.equal(m.get(k, 7), want);
+        assert.deepEqual(m.all(k, 7).sort(), [...s].sort());
+      }
+    }),
+    { numRuns: 200 },
+  );
+});
