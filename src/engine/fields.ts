@@ -155,3 +155,33 @@ export function typeWidth(t: FieldType): number {
 export function isNumericType(t: FieldType): boolean {
   return t.startsWith('uint') || t.startsWith('int') || t === 'boolean' || t === 'framenum' || t === 'double' || t === 'rel_time' || t === 'abs_time';
 }
+
+/** Fields that some dissector reads back from the tree: every want mask includes them. */
+const alwaysWanted = new Set<number | string>();
+
+/**
+ * Marks a field (id, or name for a field another protocol registers) as read back by a
+ * dissector, e.g. a demultiplexer reading udp.length. Call at module load.
+ */
+export function requireField(field: number | string): void {
+  alwaysWanted.add(field);
+}
+
+/**
+ * A mask for Packet.want that materialises only the given fields (plus those some dissector
+ * reads back, plus the protocols of the given fields so protocol presence stays visible).
+ */
+export function wantMask(ids: Iterable<number>): Uint8Array {
+  const m = new Uint8Array(defs.length + 1);
+  for (const f of alwaysWanted) {
+    const id = typeof f === 'number' ? f : byAbbrev.get(f)?.id;
+    if (id !== undefined) m[id] = 1;
+  }
+  for (const id of ids) {
+    if (id < 0 || id >= defs.length) continue;
+    m[id] = 1;
+    const proto = defs[id]!.proto;
+    if (proto >= 0) m[proto] = 1;
+  }
+  return m;
+}

@@ -148,6 +148,12 @@ export class Packet {
   firstNsec = 0;
   prevSec = 0;
   prevNsec = 0;
+  /**
+   * Which fields to materialise: null = all (tree views); otherwise a mask indexed by field id
+   * (see wantMask in fields.ts). Nodes of other fields are not added: `add` returns -1, and
+   * every node operation ignores -1. This is how a run that needs three fields skips the rest.
+   */
+  want: Uint8Array | null = null;
   /** Per-frame scratch slots that protocols may use to pass small facts up or down. */
   readonly scratch = new Float64Array(16);
 
@@ -214,6 +220,7 @@ export class Packet {
   // ---------------------------------------------------------------- tree
   /** Adds a field whose value is decoded from the bytes [off, off+len). Returns the node. */
   add(fid: number, off: number, len: number, parent: number, flags = 0): number {
+    if (this.want !== null && this.want[fid] !== 1) return -1;
     const t = this.tree;
     if (t.count === t.fid.length) t.grow();
     const i = t.count++;
@@ -237,22 +244,22 @@ export class Packet {
   /** Adds a field with an explicit string value. */
   addStr(fid: number, off: number, len: number, parent: number, s: string, flags = 0): number {
     const i = this.add(fid, off, len, parent, flags | HAS_STR);
-    this.tree.strs[i] = s;
+    if (i >= 0) this.tree.strs[i] = s;
     return i;
   }
   /** Adds a text-only tree item (a label or subtree header with no field). */
   addText(off: number, len: number, parent: number, label: string): number {
     const i = this.add(TEXT_FIELD, off, len, parent, HAS_STR);
-    this.tree.strs[i] = label;
+    if (i >= 0) this.tree.strs[i] = label;
     return i;
   }
   /** Sets the byte length of a node once known (e.g. a protocol node after its header). */
   setLen(node: number, len: number): void {
-    this.tree.len[node] = len;
+    if (node >= 0) this.tree.len[node] = len;
   }
   /** Replaces a node's text label (text items) or string value. */
   setStr(node: number, s: string): void {
-    this.tree.strs[node] = s;
+    if (node >= 0) this.tree.strs[node] = s;
   }
   /** Adds an expert item attached to `node` (-1: the frame). */
   expert(id: number, node: number, a0?: string | number, a1?: string | number): void {

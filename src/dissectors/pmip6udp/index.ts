@@ -22,7 +22,7 @@
  * used (UDP.Length − 8 = end − off). The ports come from the last `udp.srcport`/`udp.dstport`
  * nodes (falling back to the port this dissector was registered on).
  */
-import { defineFields, fieldByName } from '../../engine/fields.js';
+import { defineFields, fieldByName, requireField } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
@@ -85,6 +85,8 @@ const ethertype = table('ethertype');
 const dataTable = table('data', 1);
 
 // Field ids of other folders' fields, resolved on first use (they are registered at load time).
+// read back from the tree below: keep them even in runs that materialise few fields
+for (const f of ['udp.length', 'udp.srcport', 'udp.dstport']) requireField(f);
 let udpLengthId = -2;
 let udpSrcPortId = -1;
 let udpDstPortId = -1;
@@ -92,6 +94,7 @@ function resolveLazyIds(): void {
   udpLengthId = fieldByName('udp.length')?.id ?? -1;
   udpSrcPortId = fieldByName('udp.srcport')?.id ?? -1;
   udpDstPortId = fieldByName('udp.dstport')?.id ?? -1;
+
 }
 
 // Facts about the enclosing UDP header, filled by readUdp() (no allocation).
