@@ -85,7 +85,7 @@ export function dissectEth(p: Packet, off: number, end: number, parent: number, 
   address(p, off, root, true);
   const srcNode = p.tree.count;
   address(p, off + 6, root, false);
-  if (p.u8(off + 6) & 1) p.expert(E.src_not_group, srcNode);
+  if (p.u8(off + 6) & 1) p.expert(E.src_not_group, srcNode < p.tree.count ? srcNode : -1);
   p.add(F.type, off + 12, 2, root);
   dissectEthertype(p, type, off + ETH_HEADER_SIZE, end, parent, off, root, F.trailer, fcsLen, off);
 }

@@ -421,7 +421,7 @@ export function walkOptions(p: Packet, start: number, optEnd: number, parent: nu
     const node = p.tree.count; // the option's header node, added first by its dissector
     if (d) d.dissect(p, o, end, parent);
     else unknownOption(p, o, end, parent, t);
-    if (t !== OPT.GRE_KEY) checkAlignment(p, node, t, len, o - ctx.mh);
+    if (t !== OPT.GRE_KEY) checkAlignment(p, node < p.tree.count ? node : -1, t, len, o - ctx.mh);
     o = end;
   }
 }
