@@ -1,0 +1,197 @@
+/**
+ * `gretool dissect` throughput against tshark 4.0 on the same capture: summary lines, `-T fields`
+ * (frame.number, gre.key, mip6.gre_key) and the full tree `-V`, all to /dev/null, each timed as
+ * a process (wall time, CPU time, peak RSS). Targets: summary and fields ≥ 10× tshark, -V ≥ 3×
+ * tshark, peak RSS < 200 MB. The note of each gretool row gives the ratio to tshark in wall time
+ * and in CPU time (user + system; the steadier figure when the machine is shared).
+ *
+ *   npm run build && node dist/bench/dissect.js [capture | --frames N]
+ *
+ * Without a capture, one of N Ethernet/IPv4/GRE(key)/IPv4/UDP frames is written first (the
+ * data-plane shape that dominates PMIPv6 captures).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createCaptureWriter, forEachRecord, openCapture } from '../src/capture/index.js';
+import { row, timeCommand, type BenchRow } from './common.js';
+
+function findRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + start);
+    dir = up;
+  }
+  return dir;
+}
+
+const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+const BIN = join(ROOT, 'bin', 'gretool.js');
+
+const FIELDS = ['-T', 'fields', '-e', 'frame.number', '-e', 'gre.key', '-e', 'mip6.gre_key'];
+
+/** The three reading modes, as arguments after the file (gretool and tshark take the same ones). */
+const MODES: { bench: string; args: string[]; target: number }[] = [
+  { bench: 'dissect summary', args: [], target: 10 },
+  { bench: 'dissect -T fields', args: FIELDS, target: 10 },
+  { bench: 'dissect -V', args: ['-V'], target: 3 },
+];
+
+async function countFrames(path: string): Promise<number> {
+  const r = await openCapture(path);
+  try {
+    return await forEachRecord(r, () => undefined);
+  } finally {
+    await r.close();
+  }
+}
+
+interface Timed {
+  seconds: number;
+  /** user + system CPU seconds (null without GNU time): steadier than wall time on a shared machine */
+  cpuSeconds: number | null;
+  peakRssMB: number | null;
+  status: number;
+}
+
+/** Runs a command with stdout to /dev/null, measuring wall time, CPU time and peak RSS. */
+async function timeCpu(cmd: string, args: string[]): Promise<Timed> {
+  if (!existsSync('/usr/bin/time')) {
+    const r = await timeCommand(cmd, args);
+    return { ...r, cpuSeconds: null };
+  }
+  const t0 = process.hrtime.bigint();
+  return await new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', 'GRETOOL-BENCH %U %S %M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const m = /GRETOOL-BENCH ([\d.]+) ([\d.]+) (\d+)/.exec(err);
+      resolve({
+        seconds,
+        cpuSeconds: m ? Number(m[1]) + Number(m[2]) : null,
+        peakRssMB: m ? Number(m[3]) / 1024 : null,
+        status: code ?? -1,
+      });
+    });
+  });
+}
+
+/** Runs a command `repeat` times and keeps the fastest run (the machine is shared). */
+async function best(cmd: string, args: string[], repeat: number): Promise<Timed> {
+  let bestRun: Timed | null = null;
+  for (let i = 0; i < repeat; i++) {
+    const r = await timeCpu(cmd, args);
+    if (!bestRun || r.seconds < bestRun.seconds) bestRun = r;
+  }
+  return bestRun!;
+}
+
+/**
+ * Times gretool and tshark in the three modes on one capture. The gretool rows carry the ratio
+ * to tshark in `note` ("12.3x tshark (target 10x)").
+ */
+export async function benchDissect(capturePath: string, opts: { repeat?: number; tshark?: boolean } = {}): Promise<BenchRow[]> {
+  const frames = await countFrames(capturePath);
+  const repeat = opts.repeat ?? 2;
+  const rows: BenchRow[] = [];
+  for (const m of MODES) {
+    const g = await best(process.execPath, [BIN, 'dissect', capturePath, ...m.args], repeat);
+    if (g.status !== 0) throw new Error(`gretool dissect ${m.args.join(' ')} exited ${g.status}`);
+    let note = g.cpuSeconds !== null ? `cpu ${g.cpuSeconds.toFixed(2)}s` : '';
+    let t: Timed | null = null;
+    if (opts.tshark !== false) {
+      t = await best('tshark', ['-r', capturePath, ...m.args], 1);
+      if (t.status !== 0) throw new Error(`tshark ${m.args.join(' ')} exited ${t.status}`);
+      note = `${(t.seconds / g.seconds).toFixed(1)}x tshark wall`;
+      if (g.cpuSeconds && t.cpuSeconds) note += `, ${(t.cpuSeconds / g.cpuSeconds).toFixed(1)}x cpu`;
+      note += ` (target ${m.target}x)`;
+    }
+    rows.push(row(m.bench, 'gretool', frames, g.seconds, g.peakRssMB, note));
+    if (t) rows.push(row(m.bench, 'tshark', frames, t.seconds, t.peakRssMB, t.cpuSeconds !== null ? `cpu ${t.cpuSeconds.toFixed(2)}s` : undefined));
+  }
+  return rows;
+}
+
+/** Writes `n` Ethernet/IPv4/GRE(key)/IPv4/UDP frames (64 flows, both directions) as pcap. */
+export async function writeGreCapture(path: string, n: number): Promise<void> {
+  const frames: Uint8Array[] = [];
+  for (let k = 0; k < 64; k++) frames.push(greFrame(k));
+  const w = createCaptureWriter(path, { format: 'pcap', interfaces: [{ linkType: 1 }] });
+  let sec = 1_700_000_000;
+  let usec = 0;
+  for (let i = 0; i < n; i++) {
+    usec += 37;
+    if (usec >= 1e6) {
+      usec -= 1e6;
+      sec++;
+    }
+    const f = frames[i & 63]!;
+    if (!w.write(f, 0, f.length, f.length, sec, usec * 1000)) await w.drain();
+  }
+  await w.close();
+}
+
+function csum(b: Uint8Array, start: number, end: number): number {
+  let s = 0;
+  for (let i = start; i < end; i += 2) s += (b[i]! << 8) | (i + 1 < end ? b[i + 1]! : 0);
+  while (s > 0xffff) s = (s & 0xffff) + (s >>> 16);
+  return ~s & 0xffff;
+}
+
+function ipv4At(b: Uint8Array, o: number, total: number, proto: number, src: number[], dst: number[]): void {
+  b.set([0x45, 0, total >> 8, total & 255, 0x10, 0, 0x40, 0, 64, proto, 0, 0, ...src, ...dst], o);
+  const c = csum(b, o, o + 20);
+  b[o + 10] = c >> 8;
+  b[o + 11] = c & 255;
+}
+
+function greFrame(k: number): Uint8Array {
+  const payload = 24;
+  const b = new Uint8Array(14 + 20 + 8 + 20 + 8 + payload);
+  const up = k % 2 === 0;
+  const mag = [192, 0, 2, 1];
+  const lma = [198, 51, 100, 1];
+  b.set(up ? [2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0] : [2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 8, 0], 0);
+  ipv4At(b, 14, b.length - 14, 47, up ? mag : lma, up ? lma : mag);
+  const key = (up ? 0xb000 : 0xa000) + k;
+  b.set([0x20, 0, 0x08, 0, key >>> 24, (key >>> 16) & 255, (key >>> 8) & 255, key & 255], 34);
+  const mn = [10, 0, 0, k + 1];
+  const srv = [203, 0, 113, 9];
+  ipv4At(b, 42, 20 + 8 + payload, 17, up ? mn : srv, up ? srv : mn);
+  const sport = up ? 40000 + k : 30000;
+  const dport = up ? 30000 : 40000 + k;
+  b.set([sport >> 8, sport & 255, dport >> 8, dport & 255, 0, 8 + payload, 0, 0], 62);
+  for (let i = 0; i < payload; i++) b[70 + i] = (i * 7 + k) & 255;
+  return b;
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let path = argv[0];
+  let dir: string | undefined;
+  if (!path || path === '--frames') {
+    const n = path === '--frames' ? Number(argv[1]) : 500_000;
+    dir = mkdtempSync(join(tmpdir(), 'gretool-bench-'));
+    path = join(dir, `gre-${n}.pcap`);
+    await writeGreCapture(path, n);
+  }
+  try {
+    const rows = await benchDissect(path);
+    console.table(rows.map((r) => ({ ...r, seconds: +r.seconds.toFixed(3), framesPerSec: Math.round(r.framesPerSec), peakRssMB: r.peakRssMB && +r.peakRssMB.toFixed(1) })));
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
