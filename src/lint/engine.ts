@@ -1,0 +1,361 @@
+/**
+ * The linter for one capture: collects packet-scope findings from the expert items the
+ * dissectors attached to each frame (by rule id), and runs the pair/session rules on the session
+ * correlator's events. Findings are aggregated (same rule, message, session → one finding with
+ * many frames) and bounded in memory.
+ *
+ *   const linter = new Linter({ policy, capture: 'x.pcap' });
+ *   const tracker = new SessionTracker({ annotate: false, listeners: [linter.listener] });
+ *   for each frame: { const p = pipeline.dissect(rec); linter.begin(p); tracker.feed(p); linter.packet(p); }
+ *   tracker.correlator.finish(); const result = linter.finish();
+ *
+ * Hot path: a frame without expert items costs one comparison in `packet()`. A data frame costs
+ * the shape-cache probe in `onData` (see RuleHooks.onData); the rules run only when the frame's
+ * shape differs from the last clean one of its binding and direction, or when the binding's
+ * state changed.
+ */
+import { allExperts, expertDef, formatExpert, type ExpertDef } from '../engine/expert.js';
+import type { Packet } from '../engine/packet.js';
+import type { DataEvent } from '../sessions/events.js';
+import { DIR_UP, type BindingChange, type BindingView, type DataResult, type PairOutcome, type PbuOutcome, type SessionListener, type SignallingEvent } from '../sessions/types.js';
+import type { ResolvedPolicy } from './config.js';
+import { RULES } from './rules/index.js';
+import { severityOfExpert, specText, type FindingInput, type FindingRef, type Rule, type RuleContext, type RuleHooks, type SessionRule, type Severity } from './rule.js';
+
+/** Frame numbers kept per finding (occurrences keep counting past it). */
+export const FRAME_CAP = 1000;
+/** Distinct findings kept per rule and capture (further ones are counted, not kept). */
+export const FINDING_CAP = 10000;
+
+/** One finding, as reported. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** Frame numbers it rests on, ascending (at most FRAME_CAP). */
+  frames: number[];
+  /** True when more frames were seen than `frames` holds. */
+  framesTruncated: boolean;
+  /** How many times it was seen (frames, or pairs for pair rules). */
+  occurrences: number;
+  /** Binding id (as in `gretool sessions`), null when unknown. */
+  session: number | null;
+  message: string;
+  /** The RFC sections it rests on. */
+  spec: string;
+  /** The capture it was found in. */
+  capture: string;
+}
+
+class FindingImpl implements FindingRef {
+  frames: number[] = [];
+  occurrences = 0;
+  truncated = false;
+  /** Later occurrences had other values in the message (the first one is shown). */
+  varied = false;
+  private last = -1;
+  constructor(
+    readonly ruleIndex: number,
+    readonly severity: Severity,
+    readonly session: number | null,
+    readonly message: string,
+  ) {}
+  push(f: number): void {
+    if (f === this.last) return;
+    this.last = f;
+    if (this.frames.length < FRAME_CAP) this.frames.push(f);
+    else this.truncated = true;
+  }
+  add(frame: number, frame2?: number): void {
+    this.occurrences++;
+    this.push(frame);
+    if (frame2 !== undefined) this.push(frame2);
+  }
+}
+
+/** A dropped finding (past FINDING_CAP): counted only. */
+const NULL_REF: FindingRef = { add() {} };
+
+export interface CaptureLint {
+  capture: string;
+  findings: Finding[];
+  /** Findings not kept because a rule passed FINDING_CAP, per rule id. */
+  dropped: Record<string, number>;
+}
+
+export interface LinterOptions {
+  policy: ResolvedPolicy;
+  /** Name of the capture (path as given) for findings and messages. */
+  capture: string;
+}
+
+const SHAPE_DIR_UP = 1 << 8;
+
+export class Linter {
+  readonly listener: SessionListener;
+  private readonly policy: ResolvedPolicy;
+  private readonly capture: string;
+  /** Per rule: findings by aggregation key. */
+  private readonly byKey: Map<string | number, FindingImpl>[] = RULES.map(() => new Map());
+  private readonly all: FindingImpl[] = [];
+  private readonly counts = new Int32Array(RULES.length);
+  private readonly dropped = new Int32Array(RULES.length);
+  /** Expert id → rule index (-1: not a rule, or disabled). */
+  private expertRule = new Int16Array(0);
+  /** Expert id → 1 when its group is "malformed" (the frame's content cannot be trusted). */
+  private expertMalformed = new Uint8Array(0);
+  /** The current frame, when it carries a malformed-group expert item; else -1. */
+  private malformedFrame = -1;
+  /** Malformed PBUs (their PBA's pair is not judged). */
+  private readonly unreliablePbus = new Set<number>();
+  private reports = 0;
+  // frame context for packet findings
+  private curFrame = -1;
+  private curSession: number | null = null;
+  // data-shape cache, per binding id
+  private version = new Int32Array(256).fill(1);
+  private cacheVer = new Int32Array(512);
+  private cacheShape = new Int32Array(512);
+  private cacheKey = new Float64Array(512);
+
+  constructor(opts: LinterOptions) {
+    this.policy = opts.policy;
+    this.capture = opts.capture;
+    this.buildExpertMap();
+    const hooks: RuleHooks[] = [];
+    const shapeData: NonNullable<RuleHooks['onData']>[] = [];
+    const everyData: NonNullable<RuleHooks['onData']>[] = [];
+    RULES.forEach((rule, i) => {
+      if (rule.detection !== 'correlator' || !this.policy.enabled[i]) return;
+      const h = rule.create(this.contextFor(i, rule));
+      hooks.push(h);
+      if (h.onData) ((rule as SessionRule).data === 'every' ? everyData : shapeData).push(h.onData.bind(h));
+    });
+    const pick = <K extends keyof RuleHooks>(k: K): NonNullable<RuleHooks[K]>[] =>
+      hooks.filter((h) => h[k] !== undefined).map((h) => (h[k] as (...a: unknown[]) => void).bind(h) as NonNullable<RuleHooks[K]>);
+    const onPbu = pick('onPbu');
+    const onPair = pick('onPair');
+    const onUnsol = pick('onUnsolicitedPba');
+    const onBinding = pick('onBinding');
+    const onUnans = pick('onUnansweredPbu');
+    const onFinish = pick('onFinish');
+    const self = this;
+    this.listener = {
+      onPbu(o: PbuOutcome) {
+        self.curFrame = o.pbu.frame;
+        self.curSession = o.binding.id;
+        if (self.malformedFrame === o.pbu.frame) {
+          self.unreliablePbus.add(o.pbu.frame);
+          return;
+        }
+        for (const f of onPbu) f(o);
+      },
+      onPair(o: PairOutcome) {
+        self.curFrame = o.pba.frame;
+        self.curSession = o.binding.id;
+        self.bump(o.binding.id);
+        if (self.malformedFrame === o.pba.frame || self.unreliablePbus.has(o.pbu.frame)) return;
+        for (const f of onPair) f(o);
+      },
+      onUnsolicitedPba(pba: SignallingEvent, cand: BindingView | null) {
+        self.curFrame = pba.frame;
+        self.curSession = cand?.id ?? null;
+        for (const f of onUnsol) f(pba, cand);
+      },
+      onBinding(c: BindingChange) {
+        self.bump(c.binding.id);
+        for (const f of onBinding) f(c);
+      },
+      onData(ev: DataEvent, r: DataResult) {
+        self.curFrame = ev.frame;
+        const b = r.binding;
+        self.curSession = b !== null ? b.id : r.candidate !== null ? r.candidate.id : null;
+        for (let i = 0; i < everyData.length; i++) everyData[i]!(ev, r);
+        if (shapeData.length === 0) return;
+        if (b === null) {
+          for (let i = 0; i < shapeData.length; i++) shapeData[i]!(ev, r);
+          return;
+        }
+        const id = b.id;
+        const slot = id * 2 + (r.direction === DIR_UP ? 0 : 1);
+        if (slot >= self.cacheVer.length) self.growCache(slot);
+        const shape = ev.encap | (ev.gre ? 16 : 0) | (ev.hasKey ? 32 : 0) | (r.direction === DIR_UP ? SHAPE_DIR_UP : 0);
+        const key = ev.hasKey ? ev.key : -1;
+        const ver = self.version[id]!;
+        if (self.cacheVer[slot] === ver && self.cacheShape[slot] === shape && self.cacheKey[slot] === key) return;
+        const before = self.reports;
+        for (let i = 0; i < shapeData.length; i++) shapeData[i]!(ev, r);
+        if (self.reports === before) {
+          self.cacheVer[slot] = ver;
+          self.cacheShape[slot] = shape;
+          self.cacheKey[slot] = key;
+        }
+      },
+      onUnansweredPbu(pbu: SignallingEvent, b: BindingView) {
+        for (const f of onUnans) f(pbu, b);
+      },
+      onFinish() {
+        for (const f of onFinish) f();
+      },
+    };
+  }
+
+  /**
+   * Call for every dissected frame before the session tracker sees it: notes whether the frame
+   * is malformed (a malformed-group expert item), so that the pair and PBU rules do not judge a
+   * PBU/PBA whose content could not be read reliably (its packet findings say what is wrong).
+   */
+  begin(p: Packet): void {
+    const ex = p.experts;
+    const n = ex.count;
+    if (n === 0) {
+      this.malformedFrame = -1;
+      return;
+    }
+    let m = -1;
+    for (let i = 0; i < n; i++) {
+      const id = ex.id[i]!;
+      if (id >= this.expertMalformed.length) this.buildExpertMap();
+      if (this.expertMalformed[id] === 1) {
+        m = p.number;
+        break;
+      }
+    }
+    this.malformedFrame = m;
+  }
+
+  /** Collects the packet-scope findings of a dissected frame (call after the session tracker saw it). */
+  packet(p: Packet): void {
+    const ex = p.experts;
+    const n = ex.count;
+    if (n === 0) return;
+    for (let i = 0; i < n; i++) {
+      const id = ex.id[i]!;
+      if (id >= this.expertRule.length) this.buildExpertMap();
+      const ri = this.expertRule[id]!;
+      if (ri < 0) continue;
+      this.packetFinding(ri, expertDef(id), p, ex.args[2 * i], ex.args[2 * i + 1]);
+    }
+  }
+
+  private packetFinding(ri: number, def: ExpertDef, p: Packet, a0: string | number | undefined, a1: string | number | undefined): void {
+    const rule = RULES[ri]!;
+    const session = this.curFrame === p.number ? this.curSession : null;
+    const detected: Severity = rule.detection === 'expert' && rule.variableSeverity ? severityOfExpert(def.severity) : rule.severity;
+    // one finding per (expert item, session, severity); values in the message may differ per frame
+    const key = `${def.id}\u0000${session ?? ''}\u0000${detected}`;
+    const hit = this.byKey[ri]!.get(key);
+    if (hit !== undefined) {
+      this.reports++;
+      hit.add(p.number);
+      if (!hit.varied && (a0 !== undefined || a1 !== undefined) && formatExpert(def, a0, a1) !== hit.message) hit.varied = true;
+      return;
+    }
+    this.keyed(ri, key, p.number, () => ({ frames: [p.number], session, message: formatExpert(def, a0, a1), severity: detected }));
+  }
+
+  /** The finding list of this capture, grouped by rule (catalog order), then by first frame. */
+  finish(): CaptureLint {
+    const findings: Finding[] = this.all.map((f) => {
+      const frames = [...new Set(f.frames)].sort((a, b) => a - b);
+      const rule = RULES[f.ruleIndex]!;
+      return {
+        rule: rule.id,
+        severity: f.severity,
+        frames,
+        framesTruncated: f.truncated,
+        occurrences: f.occurrences,
+        session: f.session,
+        message: f.varied ? `${f.message} (values differ between frames; the first is shown)` : f.message,
+        spec: specText(rule),
+        capture: this.capture,
+      };
+    });
+    const order = new Map(RULES.map((r, i) => [r.id, i]));
+    findings.sort((a, b) => order.get(a.rule)! - order.get(b.rule)! || (a.frames[0] ?? 0) - (b.frames[0] ?? 0));
+    const dropped: Record<string, number> = {};
+    this.dropped.forEach((n, i) => {
+      if (n > 0) dropped[RULES[i]!.id] = n;
+    });
+    return { capture: this.capture, findings, dropped };
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private buildExpertMap(): void {
+    const defs = allExperts();
+    const m = new Int16Array(defs.length).fill(-1);
+    const mal = new Uint8Array(defs.length);
+    const index = new Map(RULES.map((r, i) => [r.id, i]));
+    for (const d of defs) {
+      if (d.group === 'malformed') mal[d.id] = 1;
+      if (d.rule === undefined) continue;
+      const ri = index.get(d.rule);
+      if (ri !== undefined && this.policy.enabled[ri] && RULES[ri]!.detection === 'expert') m[d.id] = ri;
+    }
+    this.expertRule = m;
+    this.expertMalformed = mal;
+  }
+
+  private bump(id: number): void {
+    this.ensureVersion(id);
+    this.version[id]!++;
+  }
+
+  private growCache(slot: number): void {
+    const n = Math.max(slot + 1, this.cacheVer.length * 2);
+    const g = <T extends Int32Array | Float64Array>(a: T, C: new (n: number) => T): T => {
+      const b = new C(n);
+      b.set(a);
+      return b;
+    };
+    this.cacheVer = g(this.cacheVer, Int32Array);
+    this.cacheShape = g(this.cacheShape, Int32Array);
+    this.cacheKey = g(this.cacheKey, Float64Array);
+    this.ensureVersion(slot >> 1);
+  }
+
+  private ensureVersion(id: number): void {
+    if (id < this.version.length) return;
+    const v = new Int32Array(Math.max(id + 1, this.version.length * 2)).fill(1);
+    v.set(this.version);
+    this.version = v;
+  }
+
+  private severityFor(ri: number, f: FindingInput): Severity {
+    return this.policy.severity[ri] ?? f.severity ?? RULES[ri]!.severity;
+  }
+
+  private create(ri: number, f: FindingInput): FindingRef {
+    this.reports++;
+    this.counts[ri]!++;
+    if (this.counts[ri]! > FINDING_CAP) {
+      this.dropped[ri]!++;
+      return NULL_REF;
+    }
+    const impl = new FindingImpl(ri, this.severityFor(ri, f), f.session ?? null, f.message);
+    impl.occurrences = 1;
+    for (const fr of f.frames) impl.push(fr);
+    this.all.push(impl);
+    return impl;
+  }
+
+  private keyed(ri: number, key: string | number, frame: number, make: () => FindingInput): void {
+    const m = this.byKey[ri]!;
+    const hit = m.get(key);
+    if (hit !== undefined) {
+      this.reports++;
+      hit.add(frame);
+      return;
+    }
+    const ref = this.create(ri, make());
+    if (ref instanceof FindingImpl) m.set(key, ref);
+  }
+
+  private contextFor(ri: number, _rule: Rule): RuleContext {
+    return {
+      capture: this.capture,
+      report: (f) => this.create(ri, f),
+      keyed: (key, frame, make) => this.keyed(ri, key, frame, make),
+    };
+  }
+}

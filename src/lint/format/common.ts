@@ -1,0 +1,26 @@
+/** Helpers shared by the report formats. */
+import type { Finding } from '../engine.js';
+
+/** "frame 5" / "frames 3, 4, 9" / "frames 3, 4, 9, … (1200 in all)". */
+export function framesText(f: Finding, max = 12): string {
+  const fr = f.frames;
+  if (fr.length === 0) return 'no frame';
+  const shown = fr.slice(0, max).join(', ');
+  const more = fr.length > max || f.framesTruncated;
+  const total = f.framesTruncated ? `${fr.length}+` : String(fr.length);
+  return `${fr.length === 1 && !f.framesTruncated ? 'frame' : 'frames'} ${shown}${more ? `, … (${total} frames)` : ''}`;
+}
+
+export function plural(n: number, one: string, many = one + 's'): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** Removes characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF). */
+export function xmlSafe(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+export function xmlEscape(s: string): string {
+  return xmlSafe(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
