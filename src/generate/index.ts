@@ -1,0 +1,203 @@
+/**
+ * `gretool generate` as a library: built-in scenarios (the files in scenarios/, shipped with the
+ * package), scenario files, faults, scale, and writing the capture.
+ *
+ *   const sc = loadScenario('handoff');                 // or a path to a .yaml / .json file
+ *   await generateCapture(sc, 'handoff.pcap', { seed: 7, faults: ['wrong-ul-key'] });
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCaptureWriter, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_RAW } from '../capture/index.js';
+import type { CaptureFormat } from '../capture/types.js';
+import { GretoolError, UsageError } from '../errors.js';
+import { countFrames, Engine, scenarioEnd, type FrameSink, type GenerateOptions, type GenerateStats } from './engine.js';
+import { FAULTS, faultByName, isSessionFault } from './faults.js';
+import type { LinkKind, Scenario } from './model.js';
+import { loadScenarioFile, parseScenario } from './scenario.js';
+
+export { FAULTS, faultByName, parseScenario, loadScenarioFile };
+export type { GenerateOptions, GenerateStats, Scenario };
+export { DEFAULT_START_SEC } from './engine.js';
+
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new GretoolError('SCENARIO', 'cannot find the built-in scenarios directory (scenarios/)');
+    dir = up;
+  }
+}
+
+/** Directory of the built-in scenario files. */
+export function scenariosDir(): string {
+  return join(packageRoot(), 'scenarios');
+}
+
+export interface ScenarioInfo {
+  name: string;
+  description: string;
+  rfc: string;
+  file: string;
+}
+
+/** The built-in scenarios, sorted by name. */
+export function listScenarios(): ScenarioInfo[] {
+  const dir = scenariosDir();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => {
+      const sc = loadScenarioFile(join(dir, f), `scenarios/${f}`);
+      return { name: sc.name, description: sc.description, rfc: sc.rfc, file: join(dir, f) };
+    });
+}
+
+/** A built-in scenario by name, or a scenario file by path. */
+export function loadScenario(nameOrFile: string): Scenario {
+  const looksLikeFile = /\.(ya?ml|json)$/i.test(nameOrFile) || nameOrFile.includes('/') || nameOrFile.includes('\\');
+  if (looksLikeFile) {
+    if (!existsSync(nameOrFile)) throw new GretoolError('SCENARIO', `scenario file ${nameOrFile} does not exist`);
+    return loadScenarioFile(nameOrFile);
+  }
+  const file = join(scenariosDir(), `${nameOrFile}.yaml`);
+  if (!existsSync(file)) {
+    const names = listScenarios().map((s) => s.name);
+    throw new UsageError(`unknown scenario "${nameOrFile}" (built-in: ${names.join(', ')}; or give a .yaml/.json file)`);
+  }
+  return loadScenarioFile(file, `scenarios/${nameOrFile}.yaml`);
+}
+
+export const LINK_TYPES: Record<LinkKind, number> = { ethernet: LINKTYPE_ETHERNET, raw: LINKTYPE_RAW, sll: LINKTYPE_LINUX_SLL };
+
+export interface CaptureOptions extends GenerateOptions {
+  format?: CaptureFormat;
+  nanosecond?: boolean;
+  /** Called with the number of frames written so far (and the planned total, when known). */
+  onProgress?: (frames: number, total: number | undefined) => void;
+}
+
+export interface Plan {
+  stretch: number;
+  dataBudget?: number;
+  /** Frames the run will write, when --packets fixes it. */
+  total?: number;
+}
+
+/** How much to stretch the timeline for --duration / --packets, and the data budget. */
+export async function planRun(sc: Scenario, opts: GenerateOptions): Promise<Plan> {
+  const end = scenarioEnd(sc);
+  let stretch = 1;
+  if (opts.duration !== undefined) {
+    if (!(opts.duration > 0)) throw new UsageError('--duration must be a positive number of seconds');
+    stretch = end > 0 ? (opts.duration * 1e9) / end : 1;
+  }
+  if (opts.packets === undefined) return { stretch };
+  if (!(Number.isInteger(opts.packets) && opts.packets > 0)) throw new UsageError('--packets must be a positive integer');
+  // Signalling frames do not grow with the stretch; count them (and the data) on one copy of
+  // each mobile node, then scale to the requested number of sessions.
+  const bases = sc.mobileNodes.size;
+  const sessions = opts.sessions ?? bases;
+  const one = await countFrames(sc, { ...opts, sessions: bases, duration: undefined }, stretch);
+  const per = sessions / bases;
+  const sig = Math.round(one.signalling * per);
+  const budget = Math.max(0, opts.packets - sig);
+  if (opts.duration === undefined) {
+    // Data frames grow with the stretch k (rounds = ⌈count·k⌉ per flow, handshakes do not grow).
+    // Scale the analytic count by the share the dry run actually wrote (frames of a session that
+    // is not bound are skipped), and find the smallest k that gives the budget, plus 1%.
+    const a1 = analyticData(sc, sessions, 1);
+    const share = a1 > 0 ? (one.data * per) / a1 : 0;
+    if (share > 0 && share * a1 < budget) {
+      let lo = 1;
+      let hi = 2;
+      while (share * analyticData(sc, sessions, hi) < budget * 1.01) hi *= 2;
+      for (let i = 0; i < 50; i++) {
+        const mid = (lo + hi) / 2;
+        if (share * analyticData(sc, sessions, mid) < budget * 1.01) lo = mid;
+        else hi = mid;
+      }
+      stretch = hi;
+    }
+  }
+  return { stretch, dataBudget: budget, total: opts.packets };
+}
+
+/** Data frames of the scenario at stretch k if every flow step found its session bound. */
+function analyticData(sc: Scenario, sessions: number, k: number): number {
+  const bases = [...sc.mobileNodes.keys()];
+  let total = 0;
+  bases.forEach((name, b) => {
+    const clones = Math.floor((sessions - b - 1) / bases.length) + 1;
+    if (clones <= 0) return;
+    let frames = 0;
+    for (const ev of sc.timeline) {
+      if (ev.kind !== 'traffic' || ev.mn !== name) continue;
+      for (const f of ev.flows) {
+        const perRound = f.proto === 'udp' ? (f.direction === 'both' ? 2 : 1) : f.proto === 'icmp' ? 2 : f.direction === 'both' ? 2 : 1;
+        frames += (f.proto === 'tcp' ? 3 : 0) + Math.max(1, Math.ceil(f.count * k - 1e-9)) * perRound;
+      }
+    }
+    total += frames * clones;
+  });
+  return total;
+}
+
+/** Runs the generator into any sink (a CaptureWriter, or a counter). */
+export async function runGenerator(sc: Scenario, sink: FrameSink, opts: GenerateOptions, plan?: Plan, onProgress?: (frames: number) => void): Promise<GenerateStats> {
+  const p = plan ?? (await planRun(sc, opts));
+  const engine = new Engine(sc, sink, opts, { stretch: p.stretch, dataBudget: p.dataBudget, frameLimit: p.total });
+  if (onProgress) engine.onProgress = onProgress;
+  const stats = await engine.run();
+  return stats;
+}
+
+/** Faults requested but not applicable anywhere in the scenario. */
+export function unusedFaults(requested: readonly string[], stats: GenerateStats): string[] {
+  return requested.filter((f) => !stats.faultsApplied.has(f));
+}
+
+/** Checks fault names and that each one applies somewhere in the scenario (a quick dry run). */
+export async function checkFaults(sc: Scenario, opts: GenerateOptions): Promise<void> {
+  const faults = opts.faults ?? [];
+  if (faults.length === 0) return;
+  for (const name of faults) {
+    if (!faultByName(name)) throw new UsageError(`unknown fault "${name}" (see gretool generate --list-faults)`);
+  }
+  const bases = sc.mobileNodes.size;
+  const stats = await countFrames(sc, { ...opts, sessions: Math.max(bases, Math.min(opts.sessions ?? bases, 2 * bases)), packets: undefined, duration: undefined }, 1);
+  const unused = unusedFaults(faults, stats);
+  if (unused.length) {
+    const hints = unused.map((n) => {
+      const f = faultByName(n)!;
+      return `"${n}" (${f.description}; try scenario ${f.scenario})`;
+    });
+    throw new UsageError(`fault${unused.length > 1 ? 's' : ''} ${hints.join(', ')} do${unused.length > 1 ? '' : 'es'} not apply anywhere in scenario "${sc.name}"`);
+  }
+}
+
+/** Generates a capture file (or '-' for stdout, or a stream). */
+export async function generateCapture(sc: Scenario, dest: string | NodeJS.WritableStream, opts: CaptureOptions = {}): Promise<GenerateStats> {
+  if (opts.sessions !== undefined && !(Number.isInteger(opts.sessions) && opts.sessions > 0)) throw new UsageError('--sessions must be a positive integer');
+  await checkFaults(sc, opts);
+  const plan = await planRun(sc, opts);
+  const writer = createCaptureWriter(dest, {
+    format: opts.format ?? 'pcap',
+    nanosecond: opts.nanosecond ?? false,
+    interfaces: [{ linkType: LINK_TYPES[opts.link ?? 'ethernet'] }],
+  });
+  try {
+    const stats = await runGenerator(sc, writer, opts, plan, opts.onProgress ? (n) => opts.onProgress!(n, plan.total) : undefined);
+    return stats;
+  } finally {
+    await writer.close();
+  }
+}
+
+/** The fault catalog as plain rows (for --list-faults and the README). */
+export function faultRows(): { name: string; rules: string[]; target: string; scenario: string; description: string }[] {
+  return FAULTS.map((f) => ({ name: f.name, rules: [...f.rules], target: f.target, scenario: f.scenario, description: f.description }));
+}
+
+export { isSessionFault };
