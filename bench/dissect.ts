@@ -1,11 +1,14 @@
 /**
  * `gretool dissect` throughput against tshark 4.0 on the same capture: summary lines, `-T fields`
- * (frame.number, gre.key, mip6.gre_key) and the full tree `-V`, all to /dev/null, each timed as
- * a process (wall time, CPU time, peak RSS). Targets: summary and fields ≥ 10× tshark, -V ≥ 3×
- * tshark, peak RSS < 200 MB. The note of each gretool row gives the ratio to tshark in wall time
- * and in CPU time (user + system; the steadier figure when the machine is shared).
+ * (frame.number, gre.key, mip6.gre_key), the full tree `-V`, and `-Y 'gre.key == <a key>'`
+ * printing only the matches, all to /dev/null, each timed as a process (wall time, CPU time,
+ * peak RSS). Targets: summary and fields ≥ 10× tshark, -V ≥ 3× tshark, -Y ≥ 2M frames/s, peak
+ * RSS < 200 MB. The note of each gretool row gives the ratio to tshark in wall time and in CPU
+ * time (user + system; the steadier figure when the machine is shared) and the frames per CPU
+ * second. Then the same work in process (no start-up, frames in memory, best of 3): what each
+ * mode costs per frame with what it materialises (want masks, columns on or off).
  *
- *   npm run build && node dist/bench/dissect.js [capture | --frames N]
+ *   npm run build && node dist/bench/dissect.js [capture | --frames N] [--no-tshark]
  *
  * Without a capture, one of N Ethernet/IPv4/GRE(key)/IPv4/UDP frames is written first (the
  * data-plane shape that dominates PMIPv6 captures).
@@ -16,6 +19,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCaptureWriter, forEachRecord, openCapture } from '../src/capture/index.js';
+import '../src/dissectors/index.js';
+import { fieldByName, wantMask } from '../src/engine/fields.js';
+import { Pipeline } from '../src/engine/pipeline.js';
+import { compileFilter } from '../src/filter/index.js';
 import { row, timeCommand, type BenchRow } from './common.js';
 
 function findRoot(start: string): string {
@@ -33,11 +40,18 @@ const BIN = join(ROOT, 'bin', 'gretool.js');
 
 const FIELDS = ['-T', 'fields', '-e', 'frame.number', '-e', 'gre.key', '-e', 'mip6.gre_key'];
 
-/** The three reading modes, as arguments after the file (gretool and tshark take the same ones). */
-const MODES: { bench: string; args: string[]; target: number }[] = [
-  { bench: 'dissect summary', args: [], target: 10 },
-  { bench: 'dissect -T fields', args: FIELDS, target: 10 },
-  { bench: 'dissect -V', args: ['-V'], target: 3 },
+/** The filter of the -Y mode: one of the 64 keys of the generated capture (1/64 of the frames). */
+const KEY_FILTER = 'gre.key == 0x0000b010';
+
+/**
+ * The reading modes, as arguments after the file (gretool and tshark take the same ones).
+ * `target` is a ratio to tshark, `targetFps` an absolute frames per second.
+ */
+const MODES: { bench: string; args: string[]; target?: number; targetFps?: number; tshark: boolean }[] = [
+  { bench: 'dissect summary', args: [], target: 10, tshark: true },
+  { bench: 'dissect -T fields', args: FIELDS, target: 10, tshark: true },
+  { bench: 'dissect -V', args: ['-V'], target: 3, tshark: true },
+  { bench: `dissect -Y '${KEY_FILTER}'`, args: ['-Y', KEY_FILTER], targetFps: 2e6, tshark: false },
 ];
 
 async function countFrames(path: string): Promise<number> {
@@ -103,17 +117,75 @@ export async function benchDissect(capturePath: string, opts: { repeat?: number;
   for (const m of MODES) {
     const g = await best(process.execPath, [BIN, 'dissect', capturePath, ...m.args], repeat);
     if (g.status !== 0) throw new Error(`gretool dissect ${m.args.join(' ')} exited ${g.status}`);
-    let note = g.cpuSeconds !== null ? `cpu ${g.cpuSeconds.toFixed(2)}s` : '';
+    let note = g.cpuSeconds !== null ? `cpu ${g.cpuSeconds.toFixed(2)}s = ${Math.round(frames / g.cpuSeconds / 1000)}k frames/cpu-s` : '';
     let t: Timed | null = null;
-    if (opts.tshark !== false) {
+    if (opts.tshark !== false && m.tshark) {
       t = await best('tshark', ['-r', capturePath, ...m.args], 1);
       if (t.status !== 0) throw new Error(`tshark ${m.args.join(' ')} exited ${t.status}`);
-      note = `${(t.seconds / g.seconds).toFixed(1)}x tshark wall`;
+      note += `; ${(t.seconds / g.seconds).toFixed(1)}x tshark wall`;
       if (g.cpuSeconds && t.cpuSeconds) note += `, ${(t.cpuSeconds / g.cpuSeconds).toFixed(1)}x cpu`;
-      note += ` (target ${m.target}x)`;
     }
+    if (m.target) note += ` (target ${m.target}x)`;
+    if (m.targetFps) note += ` (target ${m.targetFps / 1e6}M frames/s)`;
     rows.push(row(m.bench, 'gretool', frames, g.seconds, g.peakRssMB, note));
     if (t) rows.push(row(m.bench, 'tshark', frames, t.seconds, t.peakRssMB, t.cpuSeconds !== null ? `cpu ${t.cpuSeconds.toFixed(2)}s` : undefined));
+  }
+  return rows;
+}
+
+/**
+ * The dissection work of each mode in process, without start-up or reading: the capture's
+ * frames (up to `max`) in memory, dissected `passes` times, best of 3 (CPU time). Rows:
+ * full tree (-V, json), summary columns only, `-T fields` mask, the -Y filter's mask + filter.
+ */
+export async function benchInProcess(capturePath: string, max = 500_000): Promise<BenchRow[]> {
+  // the frames back to back in one buffer, as the reader's chunks hold them
+  const parts: Uint8Array[] = [];
+  const meta: number[] = []; // offset, caplen, origlen, link, sec, nsec per frame
+  let total = 0;
+  const r = await openCapture(capturePath);
+  try {
+    await forEachRecord(r, (rec) => {
+      if (parts.length >= max) return;
+      parts.push(rec.data.slice(rec.offset, rec.offset + rec.caplen));
+      meta.push(total, rec.caplen, rec.origlen, rec.linkType, rec.tsSec, rec.tsNsec);
+      total += rec.caplen;
+    });
+  } finally {
+    await r.close();
+  }
+  const buf = new Uint8Array(total);
+  parts.forEach((b, i) => buf.set(b, meta[6 * i]!));
+  const nrec = parts.length;
+  parts.length = 0;
+  const id = (n: string) => fieldByName(n)!.id;
+  const filter = compileFilter(KEY_FILTER);
+  const modes: { bench: string; want: Uint8Array | null; columns: boolean; filter?: boolean }[] = [
+    { bench: 'in-process: full tree (-V, json)', want: null, columns: true },
+    { bench: 'in-process: summary columns, no field', want: wantMask([]), columns: true },
+    { bench: 'in-process: -T fields mask', want: wantMask(['frame.number', 'gre.key', 'mip6.gre_key'].map(id)), columns: false },
+    { bench: `in-process: -Y '${KEY_FILTER}' (its mask + the filter)`, want: wantMask(filter.fields), columns: false, filter: true },
+  ];
+  const rows: BenchRow[] = [];
+  const passes = Math.max(1, Math.ceil(1_000_000 / nrec));
+  for (const m of modes) {
+    const pipe = new Pipeline({ want: m.want, columns: m.columns });
+    let bestCpu = Infinity;
+    let hits = 0;
+    for (let k = 0; k < 3; k++) {
+      const t0 = process.cpuUsage();
+      hits = 0;
+      for (let pass = 0; pass < passes; pass++) {
+        for (let i = 0, k = 0; i < nrec; i++, k += 6) {
+          const p = pipe.dissectBytes(buf, meta[k]!, meta[k + 1]!, meta[k + 2]!, meta[k + 3]!, i + 1, meta[k + 4]!, meta[k + 5]!);
+          if (m.filter && filter.matches(p)) hits++;
+        }
+      }
+      const u = process.cpuUsage(t0);
+      bestCpu = Math.min(bestCpu, (u.user + u.system) / 1e6);
+    }
+    const n = nrec * passes;
+    rows.push(row(m.bench, 'gretool', n, bestCpu, null, `${Math.round((bestCpu / n) * 1e9)} ns/frame (cpu)${m.filter ? `, ${hits / passes} matches` : ''}`));
   }
   return rows;
 }
@@ -173,7 +245,7 @@ function greFrame(k: number): Uint8Array {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  let path = argv[0];
+  let path = argv[0] === '--no-tshark' ? undefined : argv[0];
   let dir: string | undefined;
   if (!path || path === '--frames') {
     const n = path === '--frames' ? Number(argv[1]) : 500_000;
@@ -182,7 +254,7 @@ async function main(): Promise<void> {
     await writeGreCapture(path, n);
   }
   try {
-    const rows = await benchDissect(path);
+    const rows = [...(await benchDissect(path, { tshark: !argv.includes('--no-tshark') })), ...(await benchInProcess(path))];
     console.table(rows.map((r) => ({ ...r, seconds: +r.seconds.toFixed(3), framesPerSec: Math.round(r.framesPerSec), peakRssMB: r.peakRssMB && +r.peakRssMB.toFixed(1) })));
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,8 @@
  *   }, { filter: 'gre' });
  *
  * Frames are dissected into one reused Frame: read fields inside the callback (or `snapshot()`).
+ * Declaring the fields the callback reads (`{ fields: ['gre.key', 'ip.src'] }`) makes dissection
+ * several times faster: only those are materialised (anything else is still readable, slower).
  * `dissectFrames()` is the async-iterator form (one promise per frame), `dissectPacket()` one
  * frame from bytes. Importing this module registers every protocol.
  */
@@ -22,6 +24,7 @@ export {
   type DissectResult,
   type PacketFilter,
   type PacketOptions,
+  type Materialise,
 } from './output/dissect.js';
 export { compileFilter, type DisplayFilter } from './filter/index.js';
 export {
@@ -67,6 +70,8 @@ export type {
 
 // ---- the registry (fields, expert items)
 export { fieldByName, fieldDef, allFields, type FieldDef, type FieldType, type Base } from './engine/fields.js';
+// what a run materialises (Pipeline `want`, DissectOptions.fields does this for you)
+export { wantForFields, wantMask, unionWant, WANT_NODE, WANT_FIELDS, type WantOptions } from './engine/fields.js';
 export { expertByName, expertDef, allExperts, type ExpertDef, type ExpertSeverity, type ExpertGroup } from './engine/expert.js';
 export { glossary, glossaryText, type GlossaryEntry } from './output/glossary.js';
 export { closeFieldNames, resolveFields } from './output/fields.js';

@@ -1,12 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { GretoolError } from '../errors.js';
 import { EXIT, EXIT_CODE_OF, EXIT_CODES_HELP } from './exit-codes.js';
-import { COMMANDS } from './commands/index.js';
+import { COMMAND_LOADERS, loadCommands, type RegisterCommand } from './commands/index.js';
 import { VERSION } from '../version.js';
 import { installStdoutGuard, StdoutClosed } from './io.js';
 
-/** Builds the commander program. Each command registers itself from src/cli/commands/. */
-export function buildProgram(): Command {
+/**
+ * Builds the commander program with the given commands (default: every command). Each command
+ * registers itself from src/cli/commands/.
+ */
+export async function buildProgram(commands?: RegisterCommand[]): Promise<Command> {
+  const registers = commands ?? (await Promise.all(COMMAND_LOADERS.map(([, load]) => load())));
   const program = new Command();
   program
     .name('gretool')
@@ -21,7 +25,7 @@ export function buildProgram(): Command {
       writeErr: (s) => process.stderr.write(s),
       writeOut: (s) => process.stdout.write(s),
     });
-  for (const register of COMMANDS) {
+  for (const register of registers) {
     const cmd = register(program);
     cmd.exitOverride();
     cmd.addHelpText('after', '\n' + EXIT_CODES_HELP);
@@ -32,9 +36,10 @@ export function buildProgram(): Command {
 /** Runs the CLI and resolves to the exit code. Never throws on user input. */
 export async function main(argv: string[]): Promise<number> {
   installStdoutGuard();
-  const program = buildProgram();
   const debug = argv.includes('--debug');
   try {
+    // only the command being run is loaded (start-up time); help lists them all
+    const program = await buildProgram(await loadCommands(argv));
     await program.parseAsync(argv);
     // Commands report a verdict (lint's exit 1) through process.exitCode.
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;

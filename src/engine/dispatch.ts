@@ -23,26 +23,41 @@ export interface Dissector {
 }
 
 export class DispatchTable {
-  private readonly slots: (Dissector | undefined)[];
+  /**
+   * Slots in pages of 256 keys (key >> 8 → page, key & 255 → slot), pages created when a key
+   * is registered: a 16-bit key space costs a few hundred bytes, not a 64K-slot array per table.
+   */
+  private readonly pages: (Dissector | undefined)[][];
   constructor(
     readonly name: string,
     readonly size: number,
   ) {
-    this.slots = new Array(size).fill(undefined);
+    this.pages = new Array<(Dissector | undefined)[]>((size + 255) >>> 8);
+    for (let i = 0; i < this.pages.length; i++) this.pages[i] = EMPTY_PAGE;
   }
   add(key: number, d: Dissector): void {
     if (key < 0 || key >= this.size) throw new Error(`${this.name}: key ${key} out of range`);
-    this.slots[key] = d;
+    let page = this.pages[key >>> 8]!;
+    if (page === EMPTY_PAGE) {
+      page = new Array<Dissector | undefined>(256).fill(undefined);
+      this.pages[key >>> 8] = page;
+    }
+    page[key & 255] = d;
   }
+  /** The dissector registered for `key` (an integer; undefined when none or out of range). */
   get(key: number): Dissector | undefined {
-    return this.slots[key];
+    const page = this.pages[key >>> 8];
+    return page === undefined ? undefined : page[key & 255];
   }
   entries(): [number, Dissector][] {
     const out: [number, Dissector][] = [];
-    this.slots.forEach((d, k) => d && out.push([k, d]));
+    this.pages.forEach((page, hi) => page.forEach((d, lo) => d && out.push([(hi << 8) | lo, d])));
     return out;
   }
 }
+
+/** The page of a range where nothing is registered (shared, never written: add() replaces it). */
+const EMPTY_PAGE: (Dissector | undefined)[] = new Array<Dissector | undefined>(256).fill(undefined);
 
 const tables = new Map<string, DispatchTable>();
 

@@ -122,6 +122,11 @@ export function defineField(spec: FieldSpec): number {
 export function defineFields<T extends Record<string, FieldSpec>>(specs: T): { readonly [K in keyof T]: number } {
   const out: Record<string, number> = {};
   for (const k of Object.keys(specs)) out[k] = defineField(specs[k]!);
+  // A field whose name has no registered protocol prefix (gretool.link_type in the frame
+  // group) belongs to the group's protocol, when the group declares exactly one.
+  const ids = Object.values(out);
+  const protos = ids.filter((id) => defs[id]!.type === 'protocol');
+  if (protos.length === 1) for (const id of ids) if (defs[id]!.proto < 0) defs[id]!.proto = protos[0]!;
   return out as { [K in keyof T]: number };
 }
 
@@ -167,21 +172,65 @@ export function requireField(field: number | string): void {
   alwaysWanted.add(field);
 }
 
+/** Want-mask bits (Packet.want[fid]): materialise this node. */
+export const WANT_NODE = 1;
+/** Want-mask bit, on protocols: some field of this protocol is wanted (see Packet.wantsFields). */
+export const WANT_FIELDS = 2;
+
 /**
  * A mask for Packet.want that materialises only the given fields (plus those some dissector
- * reads back, plus the protocols of the given fields so protocol presence stays visible).
+ * reads back), the protocol node of each of them (so protocol presence stays visible), and
+ * marks those protocols as having wanted fields (WANT_FIELDS): a dissector whose protocol has
+ * no wanted field skips all its `add` calls. Always build masks with this function (or
+ * wantForFields / unionWant): a hand-made mask without the protocol bits hides fields.
  */
-export function wantMask(ids: Iterable<number>): Uint8Array {
+export function wantMask(ids: Iterable<number>, opts: WantOptions = {}): Uint8Array {
   const m = new Uint8Array(defs.length + 1);
+  const mark = (id: number): void => {
+    if (id < 0 || id >= defs.length) return;
+    m[id]! |= WANT_NODE;
+    const proto = defs[id]!.proto;
+    if (proto >= 0) m[proto]! |= proto === id ? WANT_NODE : WANT_NODE | WANT_FIELDS;
+  };
   for (const f of alwaysWanted) {
     const id = typeof f === 'number' ? f : byAbbrev.get(f)?.id;
-    if (id !== undefined) m[id] = 1;
+    if (id !== undefined) mark(id);
   }
-  for (const id of ids) {
-    if (id < 0 || id >= defs.length) continue;
-    m[id] = 1;
-    const proto = defs[id]!.proto;
-    if (proto >= 0) m[proto] = 1;
+  for (const id of ids) mark(id);
+  if (opts.protocols) for (const d of defs) if (d.type === 'protocol') m[d.id]! |= WANT_NODE;
+  return m;
+}
+
+export interface WantOptions {
+  /**
+   * Materialise every protocol node too (the protocol stack as tree nodes, e.g. for a reader
+   * that tells layers apart by their protocol nodes, like the session Extractor).
+   */
+  protocols?: boolean;
+}
+
+/**
+ * The want mask for fields given by name or id (names not registered are ignored: a field of
+ * a module that is not loaded cannot occur). For `Packet.want` / `Pipeline.setWant`:
+ *
+ *   pipeline.setWant(wantForFields(['gre.key', 'ip.src']));
+ *
+ * Protocol names select the protocol node only (`'gre'` makes `gre` presence visible).
+ */
+export function wantForFields(fields: Iterable<string | number>, opts: WantOptions = {}): Uint8Array {
+  const ids: number[] = [];
+  for (const f of fields) {
+    const id = typeof f === 'number' ? f : byAbbrev.get(f)?.id;
+    if (id !== undefined) ids.push(id);
   }
+  return wantMask(ids, opts);
+}
+
+/** Union of want masks (null, "everything", wins). */
+export function unionWant(a: Uint8Array | null, b: Uint8Array | null): Uint8Array | null {
+  if (a === null || b === null) return null;
+  const n = Math.max(a.length, b.length);
+  const m = new Uint8Array(n);
+  for (let i = 0; i < n; i++) m[i] = (a[i] ?? 0) | (b[i] ?? 0);
   return m;
 }

@@ -39,6 +39,12 @@ export class FieldTable {
   parent: Int32Array;
   flags: Uint8Array;
   num: Float64Array;
+  /**
+   * Layer number of each node (Wireshark's `field#2`): which occurrence in the frame of the
+   * protocol whose dissector added it (0: added outside any dissector call). Kept per node so it
+   * does not depend on which ancestors were materialised.
+   */
+  layer: Uint8Array;
   /** Sparse: string values and text labels, indexed by node. */
   strs: (string | undefined)[] = [];
   constructor(cap = 256) {
@@ -48,6 +54,7 @@ export class FieldTable {
     this.parent = new Int32Array(cap);
     this.flags = new Uint8Array(cap);
     this.num = new Float64Array(cap);
+    this.layer = new Uint8Array(cap);
   }
   reset(): void {
     if (this.strs.length) this.strs.length = 0;
@@ -66,6 +73,7 @@ export class FieldTable {
     this.parent = g(this.parent, Int32Array);
     this.flags = g(this.flags, Uint8Array);
     this.num = g(this.num, Float64Array);
+    this.layer = g(this.layer, Uint8Array);
   }
 }
 
@@ -150,11 +158,28 @@ export class Packet {
   prevNsec = 0;
   /**
    * Which fields to materialise: null = all (tree views); otherwise a mask indexed by field id
-   * (see wantMask in fields.ts). Nodes of other fields are not added: `add` returns -1, and
-   * every node operation ignores -1. This is how a run that needs three fields skips the rest.
+   * (bits WANT_NODE, WANT_FIELDS; build it with wantMask / wantForFields in fields.ts). Nodes of
+   * other fields are not added: `add` returns a negative handle (see `add`), and every node
+   * operation ignores negative nodes. This is how a run that needs three fields skips the rest.
+   * Dissectors skip all their `add` calls when `wantsFields(protocol)` is false, and groups of
+   * fields with FieldGroup.
    */
   want: Uint8Array | null = null;
-  /** Per-frame scratch slots that protocols may use to pass small facts up or down. */
+  /**
+   * Whether the summary columns (p.cols) are wanted. Dissectors skip column text when false
+   * (a cheap branch); `cols.malformed` is kept either way (Frame.malformed reads it).
+   */
+  colsOn = true;
+  /** Nanoseconds since the previous frame (frame.time_delta), set by the pipeline. */
+  deltaNs = 0;
+  /** Layer number of the dissector running now (see FieldTable.layer); 0 outside any call. */
+  layer = 0;
+  /** Calls per protocol in this frame (layer numbers), by protocol id; valid where the stamp is this frame's. */
+  private layerStamp = new Int32Array(1024);
+  private layerCount = new Uint8Array(1024);
+  /** Frame sequence for the stamps (advanced by reset()). */
+  private frameSeq = 1;
+  /** Per-frame scratch slots that protocols may use to pass small facts up or down (zeroed by reset()). */
   readonly scratch = new Float64Array(16);
 
   reset(): void {
@@ -167,6 +192,10 @@ export class Packet {
     this.netSrc = 0;
     this.netDst = 0;
     this.comments = undefined;
+    this.scratch.fill(0);
+    this.layer = 0;
+    this.frameSeq = this.frameSeq === 0x7fffffff ? 1 : this.frameSeq + 1;
+    if (this.frameSeq === 1) this.layerStamp.fill(0);
   }
 
   // ---------------------------------------------------------------- bytes
@@ -218,9 +247,40 @@ export class Packet {
   }
 
   // ---------------------------------------------------------------- tree
-  /** Adds a field whose value is decoded from the bytes [off, off+len). Returns the node. */
+  /** True when field (or protocol) `fid` is materialised in this run. */
+  wants(fid: number): boolean {
+    const w = this.want;
+    return w === null || (w[fid]! & 1) !== 0;
+  }
+
+  /**
+   * True when some field of protocol `proto` (other than the protocol node itself) is
+   * materialised in this run: when false, the protocol's dissector skips its `add` calls
+   * (the protocol node is added, or not, by `add` as usual).
+   */
+  wantsFields(proto: number): boolean {
+    const w = this.want;
+    return w === null || (w[proto]! & 2) !== 0;
+  }
+
+  /**
+   * Adds a field whose value is decoded from the bytes [off, off+len). Returns the node.
+   *
+   * Under a want mask a field that is not wanted is not added and a negative handle comes back:
+   * -1 when `parent` is the root, else -2 - (its nearest materialised ancestor). Children added
+   * under a skipped node thus hang off the nearest ancestor that is there (the protocol node),
+   * which keeps layers (`ip.src#2`) right; every node operation treats a negative node as absent,
+   * and expert items pointing at one attach to the frame.
+   */
   add(fid: number, off: number, len: number, parent: number, flags = 0): number {
-    if (this.want !== null && this.want[fid] !== 1) return -1;
+    // (kept small so that it is inlined into the dissectors: a skipped field is a load and a compare)
+    const w = this.want;
+    if (w !== null && (w[fid]! & 1) === 0) return parent >= 0 ? -2 - parent : parent;
+    return this.put(fid, off, len, parent < -1 ? -2 - parent : parent, flags);
+  }
+
+  /** Appends a node (add() without the want check). */
+  private put(fid: number, off: number, len: number, parent: number, flags: number): number {
     const t = this.tree;
     if (t.count === t.fid.length) t.grow();
     const i = t.count++;
@@ -229,12 +289,13 @@ export class Packet {
     t.len[i] = len;
     t.parent[i] = parent;
     t.flags[i] = flags;
+    t.layer[i] = this.layer;
     return i;
   }
   /** Adds a field with an explicit numeric value (booleans as 0/1). */
   addNum(fid: number, off: number, len: number, parent: number, value: number, flags = 0): number {
     const i = this.add(fid, off, len, parent, flags | HAS_NUM);
-    this.tree.num[i] = value;
+    if (i >= 0) this.tree.num[i] = value;
     return i;
   }
   /** Adds a generated numeric field (not in the bytes). */
@@ -261,9 +322,9 @@ export class Packet {
   setStr(node: number, s: string): void {
     if (node >= 0) this.tree.strs[node] = s;
   }
-  /** Adds an expert item attached to `node` (-1: the frame). */
+  /** Adds an expert item attached to `node` (-1, or a node that was not materialised: the frame). */
   expert(id: number, node: number, a0?: string | number, a1?: string | number): void {
-    this.experts.push(id, node, a0, a1);
+    this.experts.push(id, node >= 0 ? node : -1, a0, a1);
   }
   /** Appends a protocol to frame.protocols. */
   pushProto(protoField: number): void {
@@ -277,13 +338,43 @@ export class Packet {
    * Returns false if the sub-dissector stopped on an exception.
    */
   call(d: Dissector, off: number, end: number, parent: number): boolean {
+    const saved = this.layer;
+    this.layer = this.enterLayer(d.proto);
     try {
       d.dissect(this, off, end, parent);
+      this.layer = saved;
       return true;
     } catch (e) {
+      this.layer = saved;
       this.caught(e, d, parent);
       return false;
     }
+  }
+
+  /**
+   * Counts one more layer of protocol `proto` in this frame and returns its number (the caller
+   * sets `layer` to it while that protocol's dissector runs, and restores it after). For
+   * dissectors that call another protocol without `call()` (ICMP's quoted datagram).
+   */
+  enterLayer(proto: number): number {
+    if (proto >= this.layerStamp.length) this.growLayers(proto);
+    if (this.layerStamp[proto] !== this.frameSeq) {
+      this.layerStamp[proto] = this.frameSeq;
+      this.layerCount[proto] = 1;
+      return 1;
+    }
+    const c = this.layerCount[proto]!;
+    return c < 255 ? (this.layerCount[proto] = c + 1) : 255;
+  }
+
+  private growLayers(proto: number): void {
+    const n = Math.max(proto + 1, this.layerStamp.length * 2);
+    const st = new Int32Array(n);
+    st.set(this.layerStamp);
+    const ct = new Uint8Array(n);
+    ct.set(this.layerCount);
+    this.layerStamp = st;
+    this.layerCount = ct;
   }
 
   /** Records an exception caught at a layer boundary. Public for the pipeline's top level. */
@@ -292,7 +383,7 @@ export class Packet {
     if (e === TRUNCATED) {
       const n = this.add(EXPERT_NODE_SHORT, -1, 0, parent, GENERATED);
       this.expert(EXPERT.short, n, name);
-      this.cols.info.str('[Packet size limited during capture]');
+      if (this.colsOn) this.cols.info.str('[Packet size limited during capture]');
     } else if (e === MALFORMED) {
       const reason = MALFORMED.reason;
       MALFORMED.reason = '';
@@ -300,7 +391,7 @@ export class Packet {
       this.expert(EXPERT.malformed, n, name, reason ? ': ' + reason : '');
       if (!this.cols.malformed) {
         this.cols.malformed = true;
-        this.cols.info.str('[Malformed Packet]');
+        if (this.colsOn) this.cols.info.str('[Malformed Packet]');
       }
     } else {
       if (this.debug) throw e;
@@ -309,7 +400,7 @@ export class Packet {
       this.expert(EXPERT.bug, n, name, msg);
       if (!this.cols.malformed) {
         this.cols.malformed = true;
-        this.cols.info.str('[Dissector bug]');
+        if (this.colsOn) this.cols.info.str('[Dissector bug]');
       }
     }
   }
@@ -318,6 +409,27 @@ export class Packet {
   malformed(reason: string): never {
     MALFORMED.reason = reason;
     throw MALFORMED;
+  }
+}
+
+/**
+ * Fields a dissector adds together (the flag bits of a header, an address with its hidden
+ * companions): `wanted(p)` tells whether any of them is materialised in p's run, so the
+ * dissector skips the whole group with one test instead of one rejected `add` per field.
+ * The answer is cached per want mask (one comparison per frame).
+ */
+export class FieldGroup {
+  private mask: Uint8Array | null | undefined = undefined;
+  private any = true;
+  constructor(private readonly fids: readonly number[]) {}
+  wanted(p: Packet): boolean {
+    const w = p.want;
+    if (w === null) return true;
+    if (w !== this.mask) {
+      this.mask = w;
+      this.any = this.fids.some((f) => (w[f]! & 1) !== 0);
+    }
+    return this.any;
   }
 }
 

@@ -2,9 +2,14 @@
  * The frame pipeline: a capture record in, a dissected Packet out (the same Packet object,
  * reused). Link layers are found in the "link.type" table; the frame protocol is dissector
  * "frame" in the "frame" table, registered by src/dissectors/frame.
+ *
+ * What a run materialises is set once: `setWant(mask)` (fields, see wantMask / wantForFields in
+ * fields.ts; null = the whole tree) and `setColumns(on)` (the summary columns). A run that
+ * decides per frame that it needs more (a filter matched and the frame is now printed in full)
+ * calls `redissect()` for the current frame with a wider configuration.
  */
 import type { PacketRecord } from '../capture/types.js';
-import { table } from './dispatch.js';
+import { table, type Dissector } from './dispatch.js';
 import { Packet } from './packet.js';
 
 /** Hooks run after every frame is dissected (the session correlator's generated fields). */
@@ -12,19 +17,58 @@ export type PostDissector = (p: Packet) => void;
 
 export interface PipelineOptions {
   debug?: boolean;
+  /** Fields to materialise (Packet.want); default null, the whole tree. */
+  want?: Uint8Array | null;
+  /** Build the summary columns (default true). */
+  columns?: boolean;
 }
+
+const frameTable = table('frame', 1);
 
 export class Pipeline {
   readonly packet = new Packet();
   private readonly post: PostDissector[] = [];
   private started = false;
+  private frame: Dissector | undefined = undefined;
+  private want: Uint8Array | null;
+  private columns: boolean;
+  // the current frame, for redissect()
+  private curData: Uint8Array = new Uint8Array(0);
+  private curOffset = 0;
+  private curCaplen = 0;
+  private curOrig = 0;
+  private curLink = 0;
+  private curNumber = 0;
+  private curSec = 0;
+  private curNsec = 0;
+  private curIface = 0;
+  private curComments: string[] | undefined = undefined;
+  private prevSec = 0;
+  private prevNsec = 0;
 
   constructor(opts: PipelineOptions = {}) {
     this.packet.debug = opts.debug ?? false;
+    this.want = opts.want ?? null;
+    this.columns = opts.columns ?? true;
   }
 
   addPostDissector(fn: PostDissector): void {
     this.post.push(fn);
+  }
+
+  /** Fields to materialise from the next frame on (null: all). */
+  setWant(want: Uint8Array | null): void {
+    this.want = want;
+  }
+  /** Whether the summary columns are built from the next frame on. */
+  setColumns(on: boolean): void {
+    this.columns = on;
+  }
+  get wantMask(): Uint8Array | null {
+    return this.want;
+  }
+  get columnsOn(): boolean {
+    return this.columns;
   }
 
   /** Dissects one record into this pipeline's Packet and returns it. */
@@ -45,28 +89,77 @@ export class Pipeline {
     comments?: string[],
   ): Packet {
     const p = this.packet;
-    p.reset();
-    p.data = data;
-    p.base = offset;
-    p.caplen = caplen;
-    p.origlen = origlen < caplen ? caplen : origlen;
-    p.linkType = linkType;
-    p.number = frameNumber;
-    p.tsSec = tsSec;
-    p.tsNsec = tsNsec;
-    p.interfaceId = interfaceId;
-    p.comments = comments;
     if (!this.started) {
       this.started = true;
       p.firstSec = p.prevSec = tsSec;
       p.firstNsec = p.prevNsec = tsNsec;
     }
-    const frame = table('frame', 1).get(0);
-    if (!frame) throw new Error('no frame dissector registered (import src/dissectors/index.js)');
+    this.curData = data;
+    this.curOffset = offset;
+    this.curCaplen = caplen;
+    this.curOrig = origlen;
+    this.curLink = linkType;
+    this.curNumber = frameNumber;
+    this.curSec = tsSec;
+    this.curNsec = tsNsec;
+    this.curIface = interfaceId;
+    this.curComments = comments;
+    this.prevSec = p.prevSec;
+    this.prevNsec = p.prevNsec;
+    this.run(this.want, this.columns, true);
+    return p;
+  }
+
+  /**
+   * Dissects the current frame again (the bytes handed to the last dissect call must still be
+   * valid), materialising `want` (null: everything) and the columns when `columns`. Time
+   * references see it as the same frame. Post-dissectors are not run again (they may keep
+   * state, like the session correlator): a run with post-dissectors materialises what it needs
+   * in the first pass instead.
+   */
+  redissect(want: Uint8Array | null = null, columns = true): Packet {
+    const p = this.packet;
+    p.prevSec = this.prevSec;
+    p.prevNsec = this.prevNsec;
+    this.run(want, columns, false);
+    return p;
+  }
+
+  /** True when post-dissectors are installed (see redissect). */
+  get hasPostDissectors(): boolean {
+    return this.post.length > 0;
+  }
+
+  private run(want: Uint8Array | null, columns: boolean, post = true): void {
+    const p = this.packet;
+    p.reset();
+    p.want = want;
+    p.colsOn = columns;
+    p.data = this.curData;
+    p.base = this.curOffset;
+    const caplen = this.curCaplen;
+    p.caplen = caplen;
+    p.origlen = this.curOrig < caplen ? caplen : this.curOrig;
+    p.linkType = this.curLink;
+    p.number = this.curNumber;
+    const tsSec = this.curSec;
+    const tsNsec = this.curNsec;
+    p.tsSec = tsSec;
+    p.tsNsec = tsNsec;
+    p.interfaceId = this.curIface;
+    p.comments = this.curComments;
+    p.deltaNs = (tsSec - p.prevSec) * 1e9 + (tsNsec - p.prevNsec);
+    let frame = this.frame;
+    if (frame === undefined) {
+      frame = this.frame = frameTable.get(0);
+      if (frame === undefined) throw new Error('no frame dissector registered (import src/dissectors/index.js)');
+    }
     p.call(frame, 0, p.origlen, -1);
-    for (let i = 0; i < this.post.length; i++) this.post[i]!(p);
+    if (post) {
+      const hooks = this.post;
+      for (let i = 0; i < hooks.length; i++) hooks[i]!(p);
+    }
     p.prevSec = tsSec;
     p.prevNsec = tsNsec;
-    return p;
   }
 }

@@ -3,8 +3,34 @@
  * columns are built here and copied straight into the output; `toString()` is for slow paths.
  */
 const HEX = '0123456789abcdef';
+const HEXB = Uint8Array.from(HEX, (c) => c.charCodeAt(0));
+/** "00".."99" as bytes: DIGITS2[2n], DIGITS2[2n + 1] are the digits of n. */
+const DIGITS2 = new Uint8Array(200);
+for (let n = 0; n < 100; n++) {
+  DIGITS2[2 * n] = 48 + Math.floor(n / 10);
+  DIGITS2[2 * n + 1] = 48 + (n % 10);
+}
+/** Decimal text of 0..255: [digit count, digits...] per value. */
+const DEC3 = new Uint8Array(1024);
+for (let v = 0; v < 256; v++) {
+  const s = String(v);
+  DEC3[v * 4] = s.length;
+  for (let i = 0; i < s.length; i++) DEC3[v * 4 + 1 + i] = s.charCodeAt(i);
+}
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
+
+/** Writes the decimal text of a byte value at b[p]; returns the new offset. */
+function octet(b: Uint8Array, p: number, v: number): number {
+  const t = v << 2;
+  const n = DEC3[t]!;
+  b[p] = DEC3[t + 1]!;
+  if (n > 1) {
+    b[p + 1] = DEC3[t + 2]!;
+    if (n > 2) b[p + 2] = DEC3[t + 3]!;
+  }
+  return p + n;
+}
 
 export class TextBuf {
   buf: Uint8Array;
@@ -27,7 +53,7 @@ export class TextBuf {
   /** Appends a string (ASCII fast path; other characters as UTF-8). */
   str(s: string): this {
     const n = s.length;
-    this.grow(n);
+    if (this.len + n > this.buf.length) this.grow(n);
     const b = this.buf;
     let p = this.len;
     for (let i = 0; i < n; i++) {
@@ -49,14 +75,28 @@ export class TextBuf {
     return this;
   }
   byte(c: number): this {
-    this.grow(1);
+    if (this.len >= this.buf.length) this.grow(1);
     this.buf[this.len++] = c;
     return this;
+  }
+  /** Appends all of `src` (pre-encoded text, e.g. a constant built once with `TextBuf.encode`). */
+  lit(src: Uint8Array): this {
+    const n = src.length;
+    if (this.len + n > this.buf.length) this.grow(n);
+    const b = this.buf;
+    const p = this.len;
+    for (let i = 0; i < n; i++) b[p + i] = src[i]!;
+    this.len = p + n;
+    return this;
+  }
+  /** UTF-8 bytes of `s` (for `lit`). */
+  static encode(s: string): Uint8Array {
+    return encoder.encode(s);
   }
   /** Appends raw bytes (already text). */
   bytes(src: Uint8Array, start: number, end: number): this {
     const n = end - start;
-    this.grow(n);
+    if (this.len + n > this.buf.length) this.grow(n);
     this.buf.set(src.subarray(start, end), this.len);
     this.len += n;
     return this;
@@ -64,29 +104,53 @@ export class TextBuf {
   append(other: TextBuf): this {
     return this.bytes(other.buf, 0, other.len);
   }
-  /** Unsigned decimal (integers up to 2^53). */
+  /** Decimal of an integer (up to 2^53 in magnitude). */
   dec(v: number): this {
     if (v < 0) {
       this.byte(45);
       v = -v;
     }
-    if (v < 10) return this.byte(48 + v);
-    this.grow(20);
+    if (this.len + 20 > this.buf.length) this.grow(20);
     const b = this.buf;
-    const start = this.len;
-    let p = start;
+    const p = this.len;
+    if (v < 10) {
+      b[p] = 48 + v;
+      this.len = p + 1;
+      return this;
+    }
+    if (v < 2147483648) {
+      // int32 arithmetic, two digits per step from a table
+      let x = v | 0;
+      const digits =
+        x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : x < 1000000000 ? 9 : 10;
+      let i = p + digits;
+      while (x >= 100) {
+        const q = (x / 100) | 0;
+        const r = (x - q * 100) << 1;
+        b[--i] = DIGITS2[r + 1]!;
+        b[--i] = DIGITS2[r]!;
+        x = q;
+      }
+      if (x >= 10) {
+        b[--i] = DIGITS2[(x << 1) + 1]!;
+        b[--i] = DIGITS2[x << 1]!;
+      } else b[--i] = 48 + x;
+      this.len = p + digits;
+      return this;
+    }
+    let q = p;
     while (v > 0) {
-      const q = Math.floor(v / 10);
-      b[p++] = 48 + (v - q * 10);
-      v = q;
+      const d = Math.floor(v / 10);
+      b[q++] = 48 + (v - d * 10);
+      v = d;
     }
     // reverse in place
-    for (let i = start, j = p - 1; i < j; i++, j--) {
+    for (let i = p, k = q - 1; i < k; i++, k--) {
       const t = b[i]!;
-      b[i] = b[j]!;
-      b[j] = t;
+      b[i] = b[k]!;
+      b[k] = t;
     }
-    this.len = p;
+    this.len = q;
     return this;
   }
   /** Decimal padded with leading zeros to `width` digits. */
@@ -98,14 +162,27 @@ export class TextBuf {
   }
   /** Lower-case hex of an unsigned value, zero-padded to `width` digits (no prefix). */
   hex(v: number, width: number): this {
-    this.grow(Math.max(width, 16));
+    if (this.len + 16 + width > this.buf.length) this.grow(16 + width);
     const b = this.buf;
+    if (v < 4294967296 && v >= 0) {
+      let x = v >>> 0;
+      let digits = 1;
+      for (let y = x >>> 4; y > 0; y >>>= 4) digits++;
+      const n = digits > width ? digits : width;
+      let p = this.len + n - 1;
+      for (let i = 0; i < n; i++) {
+        b[p--] = HEXB[x & 15]!;
+        x >>>= 4;
+      }
+      this.len += n;
+      return this;
+    }
     let digits = 1;
     for (let x = v; x >= 16; x = Math.floor(x / 16)) digits++;
     const n = Math.max(digits, width);
     let p = this.len + n - 1;
     for (let i = 0; i < n; i++) {
-      b[p--] = HEX.charCodeAt(v % 16);
+      b[p--] = HEXB[v % 16]!;
       v = Math.floor(v / 16);
     }
     this.len += n;
@@ -113,12 +190,22 @@ export class TextBuf {
   }
   /** "0x" + hex. */
   hex0x(v: number, width: number): this {
-    this.byte(48).byte(120);
+    if (this.len + 2 > this.buf.length) this.grow(2);
+    this.buf[this.len++] = 48;
+    this.buf[this.len++] = 120;
     return this.hex(v, width);
   }
   /** Dotted quad from 4 bytes at `off`. */
   ipv4(src: Uint8Array, off: number): this {
-    this.dec(src[off]!).byte(46).dec(src[off + 1]!).byte(46).dec(src[off + 2]!).byte(46).dec(src[off + 3]!);
+    if (this.len + 16 > this.buf.length) this.grow(16);
+    const b = this.buf;
+    let p = octet(b, this.len, src[off]!);
+    b[p++] = 46;
+    p = octet(b, p, src[off + 1]!);
+    b[p++] = 46;
+    p = octet(b, p, src[off + 2]!);
+    b[p++] = 46;
+    this.len = octet(b, p, src[off + 3]!);
     return this;
   }
   /** RFC 5952 text form of the 16-byte IPv6 address at `off` (as Wireshark prints it). */

@@ -235,9 +235,15 @@ export function numReader(def: FieldDef, cls: Cls): NumReader {
   }
 }
 
-/** Wireshark's layer number of node i: which occurrence, in the frame, of its protocol it is in. */
+/**
+ * Wireshark's layer number of node i: which occurrence, in the frame, of the protocol that added
+ * it. The engine records it per node (FieldTable.layer); nodes added outside any dissector call
+ * (hand-built tables) fall back to the occurrence of the nearest protocol ancestor.
+ */
 export function layerOf(p: Packet, i: number): number {
   const t = p.tree;
+  const stored = t.layer[i]!;
+  if (stored > 0) return stored;
   let a = i;
   while (a >= 0) {
     const f = t.fid[a]!;

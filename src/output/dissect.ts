@@ -6,7 +6,7 @@
 import '../dissectors/index.js';
 import { openCapture, type CaptureSource, type OpenCaptureOptions } from '../capture/index.js';
 import type { CaptureInfo, CaptureReader, CaptureWarning } from '../capture/types.js';
-import { fieldByName } from '../engine/fields.js';
+import { fieldByName, unionWant, wantForFields, wantMask } from '../engine/fields.js';
 import { Pipeline, type PostDissector } from '../engine/pipeline.js';
 import type { Packet } from '../engine/packet.js';
 import { compileFilter, type DisplayFilter } from '../filter/index.js';
@@ -35,6 +35,49 @@ export interface DissectOptions {
   onChunk?: () => void | Promise<void>;
   /** Called once the capture is open, before the first frame. */
   onOpen?: (reader: CaptureReader) => void | Promise<void>;
+  /**
+   * The fields the callback (and a predicate filter) reads, by name or id. Frames are then
+   * dissected with only these fields (and those of a display filter) materialised, which is
+   * several times faster than building the whole tree; `frame.get()` & co. of other fields,
+   * `tree()`, `summary()`, `detailText()`, `experts()` and `snapshot()` still work: they
+   * dissect the current frame again in full (slow, once per frame). Ignored with
+   * `postDissectors` (they read the tree).
+   */
+  fields?: readonly (string | number)[];
+  /**
+   * Advanced (the CLI): what a frame handed to the callback must have (`output`), and what each
+   * frame is dissected with before the filter (`first`; by default the filter's fields, plus
+   * `output` when it is a plain field mask). A frame that passes the filter is dissected again
+   * with `output` when `first` does not cover it. Overrides `fields`.
+   */
+  materialise?: { first?: Materialise; output: Materialise };
+}
+
+/** What a dissection materialises: fields (want mask; null = the whole tree) and the summary columns. */
+export interface Materialise {
+  want: Uint8Array | null;
+  columns: boolean;
+}
+
+/** Everything: the whole tree and the columns. */
+export const FULL: Materialise = Object.freeze({ want: null, columns: true });
+
+/** True when what `a` materialises includes what `b` needs. */
+export function covers(a: Materialise, b: Materialise): boolean {
+  if (b.columns && !a.columns) return false;
+  if (a.want === null) return true;
+  if (b.want === null) return false;
+  const aw = a.want;
+  const bw = b.want;
+  for (let i = 0; i < bw.length; i++) if ((bw[i]! & ~(aw[i] ?? 0)) !== 0) return false;
+  return true;
+}
+
+/** The want mask of a filter's fields, or null when the filter does not say which it reads. */
+function filterWant(f: unknown): Uint8Array | null {
+  const fields = (f as { fields?: unknown } | null)?.fields;
+  if (!Array.isArray(fields) || !fields.every((x) => typeof x === 'number')) return null;
+  return wantMask(fields as number[]);
 }
 
 export interface DissectResult {
@@ -64,6 +107,8 @@ interface Setup {
   pipe: Pipeline;
   frame: Frame;
   test: ((p: Packet) => boolean) | null;
+  /** Dissects the current frame again for the callback, when the first pass did not cover it. */
+  upgrade: Materialise | null;
   /** Refreshes per-interface time precision after interfaces appear mid-file. */
   refresh: () => void;
 }
@@ -78,14 +123,34 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
     const digits = precisionTable(reader.info);
     const deltaFid = fieldByName('frame.time_delta')?.id ?? -1;
     let col: TimeColumn | null = null;
-    const frame = new Frame(p, () => (col ??= new TimeColumn(opts.timeFormat ?? 'r', digits, deltaFid)));
+    const frame = new Frame(p, () => (col ??= new TimeColumn(opts.timeFormat ?? 'r', digits, deltaFid)), pipe);
     let test: ((p: Packet) => boolean) | null = null;
+    let testWant: Uint8Array | null = null;
     const f = opts.filter;
     if (typeof f === 'string') {
       const compiled = compileDisplayFilter(f);
       test = (pk) => compiled.matches(pk);
+      testWant = filterWant(compiled);
     } else if (typeof f === 'function') test = () => f(frame);
-    else if (f) test = (pk) => f.matches(pk);
+    else if (f) {
+      test = (pk) => f.matches(pk);
+      testWant = filterWant(f);
+    }
+    // what to materialise: the callback's needs (output), and before the filter (first) the
+    // filter's fields, plus the output's when they are a plain mask (one pass then suffices)
+    const hooks = (opts.postDissectors ?? []).length > 0;
+    let output: Materialise = FULL;
+    if (opts.materialise) output = opts.materialise.output;
+    else if (!hooks && opts.fields) output = { want: wantForFields(opts.fields), columns: false };
+    let first: Materialise;
+    if (opts.materialise?.first) first = opts.materialise.first;
+    else if (test === null || hooks) first = output;
+    else if (testWant === null) first = typeof f === 'function' && output.want !== null ? output : FULL; // a predicate reads the Frame
+    else if (output.want !== null && !output.columns) first = { want: unionWant(testWant, output.want), columns: false };
+    else first = { want: testWant, columns: false };
+    pipe.setWant(first.want);
+    pipe.setColumns(first.columns);
+    const upgrade = covers(first, output) ? null : output;
     let ifaces = reader.info.interfaces.length;
     const refresh = () => {
       if (reader.info.interfaces.length === ifaces) return;
@@ -93,7 +158,7 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
       const d = precisionTable(reader.info);
       for (let i = 0; i < d.length; i++) digits[i] = d[i]!;
     };
-    return { reader, opened, pipe, frame, test, refresh };
+    return { reader, opened, pipe, frame, test, upgrade, refresh };
   } catch (err) {
     if (opened) await reader.close();
     throw err;
@@ -111,7 +176,7 @@ export async function dissectCapture(
   onFrame: (frame: Frame) => unknown,
   opts: DissectOptions = {},
 ): Promise<DissectResult> {
-  const { reader, opened, pipe, frame, test, refresh } = await setup(source, opts);
+  const { reader, opened, pipe, frame, test, upgrade, refresh } = await setup(source, opts);
   try {
     if (opts.onOpen) await opts.onOpen(reader);
     const p = pipe.packet;
@@ -124,6 +189,7 @@ export async function dissectCapture(
         read++;
         if (test === null || test(p)) {
           displayed++;
+          if (upgrade !== null) pipe.redissect(upgrade.want, upgrade.columns);
           if (onFrame(frame) === false) break outer;
         }
         if (read >= max) break outer;
@@ -146,7 +212,7 @@ export async function* dissectFrames(
   source: CaptureSource | CaptureReader,
   opts: Omit<DissectOptions, 'onChunk'> = {},
 ): AsyncGenerator<Frame, void, undefined> {
-  const { reader, opened, pipe, frame, test, refresh } = await setup(source, opts);
+  const { reader, opened, pipe, frame, test, upgrade, refresh } = await setup(source, opts);
   try {
     if (opts.onOpen) await opts.onOpen(reader);
     const p = pipe.packet;
@@ -156,7 +222,10 @@ export async function* dissectFrames(
       for (let rec = reader.next(); rec !== null; rec = reader.next()) {
         pipe.dissect(rec);
         read++;
-        if (test === null || test(p)) yield frame;
+        if (test === null || test(p)) {
+          if (upgrade !== null) pipe.redissect(upgrade.want, upgrade.columns);
+          yield frame;
+        }
         if (read >= max) return;
       }
       if (!(await reader.fill())) return;
@@ -182,5 +251,5 @@ export interface PacketOptions {
 export function dissectPacket(bytes: Uint8Array, opts: PacketOptions = {}): Frame {
   const pipe = new Pipeline({ debug: opts.debug ?? false });
   pipe.dissectBytes(bytes, 0, bytes.length, opts.originalLength ?? bytes.length, opts.linkType ?? 1, opts.number ?? 1, opts.tsSec ?? 0, opts.tsNsec ?? 0);
-  return new Frame(pipe.packet);
+  return new Frame(pipe.packet, undefined, pipe);
 }

@@ -70,7 +70,8 @@ function absTimePrefix(sec: number): string {
   if (sec !== absCacheSec) {
     const d = new Date(sec * 1000);
     const pad = (n: number) => String(n).padStart(2, '0');
-    absCacheText = `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())}, ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+    // tshark pads the day with a space ("Jan  1, 2026"), the time fields with zeros
+    absCacheText = `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')}, ${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
     absCacheSec = sec;
   }
   return absCacheText;

@@ -15,6 +15,7 @@ import { DetailWriter, expertMessage, expertShown } from './detail.js';
 import { SummaryWriter } from './summary.js';
 import { TimeColumn, type TimeFormat } from './timefmt.js';
 import { writeHexDump } from './hexdump.js';
+import type { Pipeline } from '../engine/pipeline.js';
 
 /** A field value: numbers for integers and times (seconds), booleans, strings for addresses and text, bytes for byte fields. */
 export type FieldValue = number | bigint | boolean | string | Uint8Array;
@@ -125,7 +126,27 @@ export class Frame {
     /** The engine's reused packet (advanced use: the flat field table, columns, experts). */
     readonly packet: Packet,
     private readonly timeFormat: () => TimeColumn = () => new TimeColumn('r'),
+    /**
+     * The pipeline that dissected the packet: when the packet was dissected with only some
+     * fields (DissectOptions.fields), reading anything else dissects the frame again in full.
+     */
+    private readonly pipeline: Pipeline | null = null,
   ) {}
+
+  /** Makes sure field `id` is materialised (dissects again in full if it was left out). */
+  private need(id: number): Packet {
+    const p = this.packet;
+    const w = p.want;
+    if (w !== null && (w[id]! & 1) === 0) this.full();
+    return p;
+  }
+
+  /** Makes sure the whole tree and the columns are there (dissects again in full if not). */
+  private full(): Packet {
+    const p = this.packet;
+    if ((p.want !== null || !p.colsOn) && this.pipeline !== null) this.pipeline.redissect(null, true);
+    return p;
+  }
 
   get number(): number {
     return this.packet.number;
@@ -166,21 +187,21 @@ export class Frame {
   /** True when the frame has field `name`. */
   has(name: string): boolean {
     const id = fieldId(name);
-    const t = this.packet.tree;
+    const t = this.need(id).tree;
     for (let i = 0; i < t.count; i++) if (t.fid[i] === id) return true;
     return false;
   }
   /** Value of the first occurrence of `name` (undefined when absent). */
   get(name: string): FieldValue | undefined {
     const id = fieldId(name);
-    const t = this.packet.tree;
+    const t = this.need(id).tree;
     for (let i = 0; i < t.count; i++) if (t.fid[i] === id) return nodeValue(this.packet, i);
     return undefined;
   }
   /** Values of every occurrence of `name`, in tree order. */
   all(name: string): FieldValue[] {
     const id = fieldId(name);
-    const t = this.packet.tree;
+    const t = this.need(id).tree;
     const out: FieldValue[] = [];
     for (let i = 0; i < t.count; i++) {
       if (t.fid[i] !== id) continue;
@@ -192,14 +213,14 @@ export class Frame {
   /** tshark `-T fields` text of the first occurrence of `name`. */
   text(name: string): string | undefined {
     const id = fieldId(name);
-    const t = this.packet.tree;
+    const t = this.need(id).tree;
     for (let i = 0; i < t.count; i++) if (t.fid[i] === id) return fieldText(this.packet, i);
     return undefined;
   }
   /** tshark `-T fields` texts of every occurrence of `name`. */
   texts(name: string): string[] {
     const id = fieldId(name);
-    const t = this.packet.tree;
+    const t = this.need(id).tree;
     const out: string[] = [];
     for (let i = 0; i < t.count; i++) if (t.fid[i] === id) out.push(fieldText(this.packet, i));
     return out;
@@ -207,14 +228,14 @@ export class Frame {
   /** Display text ("IPv4 (0x0800)", "Set") of the first occurrence of `name`. */
   display(name: string): string | undefined {
     const id = fieldId(name);
-    const t = this.packet.tree;
+    const t = this.need(id).tree;
     for (let i = 0; i < t.count; i++) if (t.fid[i] === id) return displayValue(this.packet, i);
     return undefined;
   }
 
   /** Expert items of the frame (malformed, checksum, lint rules ...). */
   experts(): ExpertInfo[] {
-    const p = this.packet;
+    const p = this.full();
     const out: ExpertInfo[] = [];
     for (let i = 0; i < p.experts.count; i++) out.push(this.expertInfo(i));
     return out;
@@ -235,7 +256,7 @@ export class Frame {
    * flagged. With `jsonSafe`, bigint values become decimal strings and bytes hex strings.
    */
   tree(jsonSafe = false): TreeNode[] {
-    const p = this.packet;
+    const p = this.full();
     const ix = this.ix.build(p);
     const t = p.tree;
     const build = (n: number): TreeNode => {
@@ -266,7 +287,7 @@ export class Frame {
 
   /** The summary columns (tshark's No., Time, Source, Destination, Protocol, Length, Info). */
   summary(): FrameSummary {
-    const p = this.packet;
+    const p = this.full();
     const tb = this.tb.clear();
     this.timeFormat().write(tb, p);
     return {
@@ -282,6 +303,7 @@ export class Frame {
 
   /** The summary line as `gretool dissect` prints it (no newline). */
   summaryLine(): string {
+    this.full();
     if (!this.summaryWriter) this.summaryWriter = new SummaryWriter(this.timeFormat());
     const tb = this.tb.clear();
     this.summaryWriter.line(tb, this.packet);
@@ -291,7 +313,7 @@ export class Frame {
   /** The `-V` tree text (lines end with "\n"). */
   detailText(): string {
     const tb = new TextBuf(4096);
-    new DetailWriter().write(tb, this.packet);
+    new DetailWriter().write(tb, this.full());
     return tb.toString();
   }
 
@@ -305,6 +327,7 @@ export class Frame {
 
   /** A detached copy of the frame's tree and summary, valid after the next frame. */
   snapshot(): FrameSnapshot {
+    this.full();
     return {
       number: this.number,
       timestamp: this.timestamp,

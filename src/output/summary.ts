@@ -166,10 +166,7 @@ function putDec(b: Uint8Array, o: number, v: number, digits: number): number {
 
 /** Copies src[0, n) to b[o]; returns the new offset. */
 function copy(b: Uint8Array, o: number, src: Uint8Array, n: number): number {
-  if (n > 32) {
-    b.set(src.subarray(0, n), o);
-    return o + n;
-  }
+  // a plain loop: columns are short, and set(subarray()) would allocate a view per frame
   for (let i = 0; i < n; i++) b[o + i] = src[i]!;
   return o + n;
 }

@@ -54,8 +54,8 @@ export class TimeColumn {
   constructor(
     readonly format: TimeFormat,
     digits: number[] = [6],
-    /** Node lookup of frame.time_delta (ns), for `-t d`; -1 when unknown. */
-    private readonly deltaFid = -1,
+    /** Unused (kept for compatibility): `-t d` reads Packet.deltaNs. */
+    readonly deltaFid = -1,
   ) {
     this.digits = digits;
   }
@@ -117,11 +117,8 @@ export class TimeColumn {
   }
 
   private delta(p: Packet): number {
-    if (this.deltaFid < 0) return 0;
-    const t = p.tree;
-    const n = Math.min(t.count, 32);
-    for (let i = 0; i < n; i++) if (t.fid[i] === this.deltaFid) return t.num[i]!;
-    return 0;
+    // frame.time_delta, kept by the pipeline whether or not the frame's fields are materialised
+    return p.deltaNs;
   }
 
   private makePrefix(sec: number): void {

@@ -16,7 +16,7 @@
  * Anything else (no IP, ICMP errors, ESP-protected signalling, ordinary traffic) gives nothing.
  * IPv6 extension headers (protocols "ipv6.*") and the "ethertype" pseudo-protocol are skipped.
  */
-import { allFields, fieldByName, type FieldDef } from '../engine/fields.js';
+import { allFields, fieldByName, wantForFields, type FieldDef } from '../engine/fields.js';
 import type { Packet } from '../engine/packet.js';
 import { nodeNumber, nodeString } from '../engine/values.js';
 import { addrText } from './addr.js';
@@ -131,6 +131,18 @@ function roleOfProtocol(d: FieldDef): number {
 }
 
 const MAX_LAYERS = 8;
+
+/**
+ * What the Extractor reads from a frame, as a want mask for the Pipeline (`pipeline.setWant`):
+ * its fields, the mobility-option markers, and every protocol node (layers are told apart by
+ * them). A pipeline that feeds only the Extractor dissects several times faster with it.
+ */
+export function extractorWant(): Uint8Array {
+  const names: string[] = [];
+  for (const [, list] of FIELD_ROLES) names.push(...list);
+  for (const d of allFields()) if (d.abbrev.startsWith('mip6.options.')) names.push(d.abbrev);
+  return wantForFields(names, { protocols: true });
+}
 
 /**
  * Turns dissected frames into events. Construct it after the dissectors are registered

@@ -7,6 +7,7 @@ import { openCapture, type CaptureReader, type CaptureSource, type CaptureWarnin
 import { Pipeline } from '../engine/pipeline.js';
 import type { Correlator } from './correlator.js';
 import { SessionTracker } from './attach.js';
+import { extractorWant } from './extract.js';
 import { FAST_DATA, FAST_FALLBACK, FastPath } from './fastpath.js';
 import type { SessionListener } from './types.js';
 
@@ -36,7 +37,8 @@ export interface CorrelateResult {
 /** Correlates every frame of a capture (path, '-' for stdin, bytes or a stream). */
 export async function correlateCapture(source: CaptureSource | CaptureReader, opts: CorrelateOptions = {}): Promise<CorrelateResult> {
   const reader = isReader(source) ? source : await openCapture(source);
-  const pipeline = new Pipeline({ debug: opts.debug ?? false });
+  // only what the Extractor reads is materialised, and no summary column
+  const pipeline = new Pipeline({ debug: opts.debug ?? false, want: extractorWant(), columns: false });
   const tracker = new SessionTracker({ annotate: false, listeners: opts.listeners });
   const every = opts.progressEvery ?? 65536;
   const onProgress = opts.onProgress;

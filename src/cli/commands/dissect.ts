@@ -14,7 +14,8 @@ import { writeHexDump } from '../../output/hexdump.js';
 import { FieldsWriter, parseFieldsOptions, resolveFields } from '../../output/fields.js';
 import { EkWriter, JsonWriter } from '../../output/json.js';
 import { TIME_FORMATS, TimeColumn, isTimeFormat, precisionTable, type TimeFormat } from '../../output/timefmt.js';
-import { dissectCapture } from '../../output/dissect.js';
+import { dissectCapture, type Materialise } from '../../output/dissect.js';
+import { wantMask } from '../../engine/fields.js';
 import type { Frame } from '../../output/frame.js';
 import { decideColor, escapes, makeChalk } from '../color.js';
 
@@ -151,6 +152,17 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
     sink.maybeFlush();
   };
 
+  // ------------------------------------------------------------------ what to materialise
+  // Only what the output shows: the summary needs the columns but no field; -T fields its -e
+  // fields; -x (alone) and -w nothing; -V, json and ek the whole tree. With -Y, frames are first
+  // dissected with just the filter's fields (and the -e fields), and a frame that matches is
+  // dissected again when the output needs more (see dissectCapture's `materialise`).
+  let output: Materialise;
+  if (!textWanted) output = { want: wantMask([]), columns: false };
+  else if (format === 'fields') output = { want: wantMask(fieldIds), columns: false };
+  else if (format === 'json' || format === 'ek' || detail !== null) output = { want: null, columns: format === 'text' && summaryOn };
+  else output = { want: wantMask([]), columns: summaryOn };
+
   let failure: unknown = null;
   let started = false;
   try {
@@ -158,6 +170,7 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
       count,
       debug: opts.debug === true,
       filter: opts.Y,
+      materialise: { output },
       onOpen: (r) => {
         reader = r;
         time.digits = precisionTable(r.info);

@@ -48,11 +48,13 @@ export function dissectEthertype(
   } else {
     const data = DATA.get(0);
     if (data) p.call(data, off, end, parent);
-    p.cols.proto = hexName(etype);
-    const name = ETHERTYPE_NAMES[etype];
-    if (name !== undefined) p.cols.info.clear().str(name);
+    if (p.colsOn) {
+      p.cols.proto = hexName(etype);
+      const name = ETHERTYPE_NAMES[etype];
+      if (name !== undefined) p.cols.info.clear().str(name);
+    }
   }
-  if (macAt >= 0 && p.scratch[SLOT_ADDR_COLS] === cols) {
+  if (macAt >= 0 && p.colsOn && p.scratch[SLOT_ADDR_COLS] === cols) {
     p.cols.dst.clear().mac(p.data, p.base + macAt);
     p.cols.src.clear().mac(p.data, p.base + macAt + 6);
   }

@@ -4,7 +4,8 @@
  * "ethertype" pseudo-protocol, then padding, trailer and (guessed) FCS.
  */
 import { table, type Dissector } from '../../engine/dispatch.js';
-import { GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
+import { FieldGroup, GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
+import { TextBuf } from '../../engine/textbuf.js';
 import { resetInetSlots } from '../ipv4/inet.js';
 import { addTrailer, dissectEthertype } from './ethertype.js';
 import { E, F } from './fields.js';
@@ -24,9 +25,14 @@ export const LINKTYPE_ETHERNET = 1;
 
 const DATA = table('data', 1);
 
-/** Adds one address (dst at 0, src at 6) with its hidden companions, in Wireshark's order. */
-function address(p: Packet, off: number, root: number, isDst: boolean): void {
-  p.add(isDst ? F.dst : F.src, off, 6, root);
+const ETHERNET_II = TextBuf.encode('Ethernet II');
+const DST_FIELDS = new FieldGroup([F.dst, F.dst_oui, F.addr, F.addr_oui, F.dst_lg, F.lg, F.dst_ig, F.ig]);
+const SRC_FIELDS = new FieldGroup([F.src, F.src_oui, F.addr, F.addr_oui, F.src_lg, F.lg, F.src_ig, F.ig]);
+
+/** Adds one address (dst at 0, src at 6) with its hidden companions, in Wireshark's order; returns the address node. */
+function address(p: Packet, off: number, root: number, isDst: boolean): number {
+  if (!(isDst ? DST_FIELDS : SRC_FIELDS).wanted(p)) return -1;
+  const n = p.add(isDst ? F.dst : F.src, off, 6, root);
   p.add(isDst ? F.dst_oui : F.src_oui, off, 3, root, HIDDEN | GENERATED);
   p.add(F.addr, off, 6, root, HIDDEN);
   p.add(F.addr_oui, off, 3, root, HIDDEN | GENERATED);
@@ -34,30 +40,37 @@ function address(p: Packet, off: number, root: number, isDst: boolean): void {
   p.add(F.lg, off, 3, root, HIDDEN);
   p.add(isDst ? F.dst_ig : F.src_ig, off, 3, root);
   p.add(F.ig, off, 3, root, HIDDEN);
+  return n;
 }
 
 /** Ethernet starting at `off` and ending at `end`; fcsLen as in dissectEthertype. */
 export function dissectEth(p: Packet, off: number, end: number, parent: number, fcsLen: number): void {
   p.pushProto(F.eth);
   const c = p.cols;
-  c.proto = 'Ethernet';
+  const cols = p.colsOn;
+  if (cols) c.proto = 'Ethernet';
   if (!p.has(off, ETH_HEADER_SIZE, end)) {
-    if (p.has(off, 6, end)) c.dst.clear().mac(p.data, p.base + off);
-    if (p.has(off, 12, end)) c.src.clear().mac(p.data, p.base + off + 6);
+    if (cols && p.has(off, 6, end)) c.dst.clear().mac(p.data, p.base + off);
+    if (cols && p.has(off, 12, end)) c.src.clear().mac(p.data, p.base + off + 6);
     p.need(off, ETH_HEADER_SIZE, end);
   }
   const type = p.u16(off + 12);
+  // every field below is an eth.* field: skip them all when none is wanted
+  const tree = p.wantsFields(F.eth);
   const root = p.add(F.eth, off, ETH_HEADER_SIZE, parent);
-  if (type < 1536 && type !== 0) {
+  if (cols && type < 1536 && type !== 0) {
     // not Ethernet II: the addresses go to the columns now (no network layer follows)
     c.dst.clear().mac(p.data, p.base + off);
     c.src.clear().mac(p.data, p.base + off + 6);
   }
   if (type > 1500 && type < 1536) {
-    c.info.clear().str('Ethernet Unknown: Invalid length/type: ').hex0x(type, 4).str(' (').dec(type).str(')');
-    address(p, off, root, true);
-    address(p, off + 6, root, false);
-    const n = p.add(F.invalid_lentype, off + 12, 2, root);
+    if (cols) c.info.clear().str('Ethernet Unknown: Invalid length/type: ').hex0x(type, 4).str(' (').dec(type).str(')');
+    let n = -1;
+    if (tree) {
+      address(p, off, root, true);
+      address(p, off + 6, root, false);
+      n = p.add(F.invalid_lentype, off + 12, 2, root);
+    }
     p.expert(E.invalid_lentype, n, '0x' + type.toString(16).padStart(4, '0') + ' (' + type + ')');
     const data = DATA.get(0);
     if (data) p.call(data, off + 14, end, parent);
@@ -67,10 +80,13 @@ export function dissectEth(p: Packet, off: number, end: number, parent: number, 
     // IEEE 802.3 with a length field; LLC/SNAP is not dissected by gretool: show data, then
     // what follows the length as padding / trailer (Wireshark's dissect_802_3).
     // (Type 0 is Wireshark's ETHERTYPE_UNK and goes on as Ethernet II.)
-    c.info.clear().str('IEEE 802.3 Ethernet ');
-    address(p, off, root, true);
-    address(p, off + 6, root, false);
-    const ln = p.add(F.len, off + 12, 2, root);
+    if (cols) c.info.clear().str('IEEE 802.3 Ethernet ');
+    let ln = -1;
+    if (tree) {
+      address(p, off, root, true);
+      address(p, off + 6, root, false);
+      ln = p.add(F.len, off + 12, 2, root);
+    }
     let pend = off + ETH_HEADER_SIZE + type;
     if (pend > end) {
       p.expert(E.len_past_end, ln);
@@ -81,12 +97,14 @@ export function dissectEth(p: Packet, off: number, end: number, parent: number, 
     if (pend < end && pend < p.caplen) addTrailer(p, root, F.trailer, off, end, pend, fcsLen);
     return;
   }
-  c.info.clear().str('Ethernet II');
-  address(p, off, root, true);
-  const srcNode = p.tree.count;
-  address(p, off + 6, root, false);
-  if (p.u8(off + 6) & 1) p.expert(E.src_not_group, srcNode < p.tree.count ? srcNode : -1);
-  p.add(F.type, off + 12, 2, root);
+  if (cols) c.info.clear().lit(ETHERNET_II);
+  let srcNode = -1;
+  if (tree) {
+    address(p, off, root, true);
+    srcNode = address(p, off + 6, root, false);
+    p.add(F.type, off + 12, 2, root);
+  }
+  if (p.u8(off + 6) & 1) p.expert(E.src_not_group, srcNode);
   dissectEthertype(p, type, off + ETH_HEADER_SIZE, end, parent, off, root, F.trailer, fcsLen, off);
 }
 

@@ -39,28 +39,31 @@ function nsDiff(aSec: number, aNs: number, bSec: number, bNs: number): number {
 }
 
 const linkTable = table('link.type', 65536);
+const dataTable = table('data', 1);
 
 export const frameDissector: Dissector = {
   proto: F.frame,
   name: 'frame',
   dissect(p: Packet, _off: number, _end: number, _parent: number): void {
     const root = p.add(F.frame, 0, p.caplen, -1);
-    p.addGen(F.encap_type, root, WTAP_ENCAP[p.linkType] ?? -1);
-    p.addGen(F.link_type, root, p.linkType);
-    p.addNum(F.time, -1, 0, root, 0, GENERATED);
-    p.addNum(F.time_epoch, -1, 0, root, 0, GENERATED);
-    p.addGen(F.time_delta, root, nsDiff(p.tsSec, p.tsNsec, p.prevSec, p.prevNsec));
-    p.addGen(F.time_relative, root, nsDiff(p.tsSec, p.tsNsec, p.firstSec, p.firstNsec));
-    p.addGen(F.number, root, p.number);
-    p.addGen(F.len, root, p.origlen);
-    p.addGen(F.cap_len, root, p.caplen);
-    p.addGen(F.interface_id, root, p.interfaceId);
-    if (p.comments) for (const c of p.comments) p.addStr(F.comment, -1, 0, root, c, GENERATED);
-    p.add(F.protocols, -1, 0, root, GENERATED);
+    if (p.wantsFields(F.frame)) {
+      p.addGen(F.encap_type, root, WTAP_ENCAP[p.linkType] ?? -1);
+      p.addGen(F.link_type, root, p.linkType);
+      p.addNum(F.time, -1, 0, root, 0, GENERATED);
+      p.addNum(F.time_epoch, -1, 0, root, 0, GENERATED);
+      p.addGen(F.time_delta, root, p.deltaNs);
+      p.addGen(F.time_relative, root, nsDiff(p.tsSec, p.tsNsec, p.firstSec, p.firstNsec));
+      p.addGen(F.number, root, p.number);
+      p.addGen(F.len, root, p.origlen);
+      p.addGen(F.cap_len, root, p.caplen);
+      p.addGen(F.interface_id, root, p.interfaceId);
+      if (p.comments) for (const c of p.comments) p.addStr(F.comment, -1, 0, root, c, GENERATED);
+      p.add(F.protocols, -1, 0, root, GENERATED);
+    }
     const link = linkTable.get(p.linkType);
     if (link) p.call(link, 0, p.origlen, -1);
     else {
-      const data = table('data', 1).get(0);
+      const data = dataTable.get(0);
       if (data) p.call(data, 0, p.origlen, -1);
     }
   },

@@ -22,7 +22,11 @@
  *  - ROUTE_DST: frame offset of the final destination named by the current IPv6 header's
  *    routing header (-1: none). HOA_SRC: likewise the Home Address destination option
  *    (RFC 6275 §6.3), which replaces the source in the pseudo-header and the Source column.
+ *  - UDP_LEN, UDP_SPORT, UDP_DPORT: the innermost UDP header's Length field and ports + 1
+ *    (0: no UDP header), set by UDP right before it hands its payload on, for payload
+ *    dissectors that need them (the PMIPv6 demultiplexer) without reading the tree back.
  * (Slot 13 is IPv6's: the end of the innermost fixed header, see ipv6/index.ts.)
+ * Packet.reset() zeroes every slot at the start of a frame.
  */
 import type { Dissector } from '../../engine/dispatch.js';
 import { MALFORMED, TRUNCATED, type Packet } from '../../engine/packet.js';
@@ -33,6 +37,9 @@ export const SLOT_FRAGMENTED = 12;
 export const SLOT_ADDR_COLS = 11;
 export const SLOT_ROUTE_DST = 10;
 export const SLOT_HOA_SRC = 9;
+export const SLOT_UDP_LEN = 8;
+export const SLOT_UDP_SPORT = 7;
+export const SLOT_UDP_DPORT = 6;
 
 /** Resets the slots at the start of a frame (called by top-level link dissectors). */
 export function resetInetSlots(p: Packet): void {
@@ -50,8 +57,9 @@ export function fragmented(p: Packet): boolean {
 
 /** Appends " → " (U+2192, as UTF-8 bytes: no string allocation) to a column. */
 export function arrow(buf: import('../../engine/textbuf.js').TextBuf): void {
-  buf.byte(32).byte(0xe2).byte(0x86).byte(0x92).byte(32);
+  buf.lit(ARROW);
 }
+const ARROW = new Uint8Array([32, 0xe2, 0x86, 0x92, 32]);
 
 /** Records where the network datagram ends, if a link layer is waiting for it. */
 export function reportNetEnd(p: Packet, end: number): void {
@@ -125,12 +133,18 @@ export function dissectQuoted(p: Packet, d: Dissector | undefined, off: number, 
   if (end - off <= 0) {
     p.call(d, off, end, parent);
   } else {
+    const layer = p.layer;
+    p.layer = p.enterLayer(d.proto);
     try {
       d.dissect(p, off, end, parent);
     } catch (e) {
       if (e === MALFORMED) MALFORMED.reason = '';
-      else if (e !== TRUNCATED) p.caught(e, d, parent);
+      else if (e !== TRUNCATED) {
+        p.layer = layer;
+        p.caught(e, d, parent);
+      }
     }
+    p.layer = layer;
   }
   p.scratch[SLOT_IN_ERROR] = saved;
 }

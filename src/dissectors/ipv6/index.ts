@@ -39,7 +39,7 @@ function ipVersionField(): number {
 
 /** Hands [off, end) to the next header `nxt` (extension header or upper layer). */
 export function ipv6Next(p: Packet, nxt: number, off: number, end: number, parent: number): void {
-  const inErr = inErrorPacket(p);
+  const inErr = inErrorPacket(p) || !p.colsOn; // (no column text either way)
   if (nxt === IP_PROTO_NONE) {
     if (!inErr) p.cols.info.clear().str('IPv6 no next header');
     return;
@@ -86,19 +86,22 @@ export const ipv6Dissector: Dissector = {
   dissect(p: Packet, off: number, end: number, parent: number): void {
     const inErr = inErrorPacket(p);
     const c = p.cols;
-    if (!inErr) {
+    const cols = !inErr && p.colsOn;
+    if (cols) {
       c.proto = 'IPv6';
       c.info.clear();
     }
     p.need(off, 1, end);
     const version = p.u8(off) >>> 4;
+    // the fixed header's fields are ipv6.* (the hidden ip.version aside): skip them when none is wanted
+    const tree = p.wantsFields(F.ipv6);
     const root = p.add(F.ipv6, off, IPV6_HEADER_SIZE, parent);
-    const vnode = p.addNum(F.version, off, 1, root, version);
+    const vnode = tree ? p.addNum(F.version, off, 1, root, version) : -1;
     const ipv = ipVersionField();
     if (ipv >= 0) p.addNum(ipv, off, 1, root, version, HIDDEN);
     if (version !== 6) {
       // Wireshark rejects the packet (no "ipv6" in frame.protocols) and shows it as data
-      if (!inErr) c.info.clear().str('Bogus IPv6 version (').dec(version).str(', must be 6)');
+      if (cols) c.info.clear().str('Bogus IPv6 version (').dec(version).str(', must be 6)');
       p.expert(E.bogus_version, vnode);
       const data = DATA.get(0);
       if (data) p.call(data, off, end, parent);
@@ -107,26 +110,28 @@ export const ipv6Dissector: Dissector = {
     p.pushProto(F.ipv6);
     p.ipDepth++;
     if (end - off < IPV6_HEADER_SIZE) {
-      if (!inErr) c.info.clear().str('Invalid IPv6 header (').dec(end - off).str(' bytes, need exactly 40)');
+      if (cols) c.info.clear().str('Invalid IPv6 header (').dec(end - off).str(' bytes, need exactly 40)');
       p.expert(E.invalid_header, root);
     }
     p.need(off, 4, end);
-    p.add(F.tclass, off, 4, root);
-    p.add(F.tclass_dscp, off, 4, root);
-    p.add(F.tclass_ecn, off, 4, root);
-    p.add(F.flow, off + 1, 3, root);
+    if (tree) {
+      p.add(F.tclass, off, 4, root);
+      p.add(F.tclass_dscp, off, 4, root);
+      p.add(F.tclass_ecn, off, 4, root);
+      p.add(F.flow, off + 1, 3, root);
+    }
     p.need(off + 4, 2, end);
     const plen = p.u16(off + 4);
-    const plenNode = p.add(F.plen, off + 4, 2, root);
+    const plenNode = tree ? p.add(F.plen, off + 4, 2, root) : -1;
     p.need(off + 6, 1, end);
     const nxt = p.u8(off + 6);
-    p.add(F.nxt, off + 6, 1, root);
+    if (tree) p.add(F.nxt, off + 6, 1, root);
     p.need(off + 7, 1, end);
-    p.add(F.hlim, off + 7, 1, root);
+    if (tree) p.add(F.hlim, off + 7, 1, root);
     p.need(off + 8, 16, end);
-    address(p, F.src, F.src_host, off + 8, root);
+    if (tree) address(p, F.src, F.src_host, off + 8, root);
     p.need(off + 24, 16, end);
-    address(p, F.dst, F.dst_host, off + 24, root);
+    if (tree) address(p, F.dst, F.dst_host, off + 24, root);
     p.netVersion = 6;
     p.netSrc = off + 8;
     p.netDst = off + 24;
@@ -145,7 +150,7 @@ export const ipv6Dissector: Dissector = {
       ipEnd = pay + len;
     }
     reportNetEnd(p, ipEnd);
-    const cols = p.scratch[SLOT_ADDR_COLS]!;
+    const addrCols = p.scratch[SLOT_ADDR_COLS]!;
     const savedRoute = p.scratch[SLOT_ROUTE_DST]!;
     const savedHoa = p.scratch[SLOT_HOA_SRC]!;
     p.scratch[SLOT_ROUTE_DST] = -1;
@@ -156,7 +161,7 @@ export const ipv6Dissector: Dissector = {
       // the addresses go to the columns unless a tunnelled datagram put its own there; a
       // routing header with segments left names the final destination
       if (!inErr) {
-        if (p.scratch[SLOT_ADDR_COLS] === cols) {
+        if (cols && p.scratch[SLOT_ADDR_COLS] === addrCols) {
           const route = p.scratch[SLOT_ROUTE_DST]!;
           const hoa = p.scratch[SLOT_HOA_SRC]!;
           c.src.clear().ipv6(p.data, p.base + (hoa >= 0 ? hoa : off + 8));
@@ -238,7 +243,7 @@ function optionsHeader(proto: number, nxtF: number, lenF: number, octF: number, 
     dissect(p: Packet, off: number, end: number, parent: number): void {
       p.pushProto(proto);
       const inErr = inErrorPacket(p);
-      if (!inErr) p.cols.info.clear().str(info);
+      if (!inErr && p.colsOn) p.cols.info.clear().str(info);
       if (!req(p, off, 2, end, inErr)) return;
       const nxt = p.u8(off);
       const hlen = (p.u8(off + 1) + 1) * 8;
@@ -263,7 +268,7 @@ export const routingDissector: Dissector = {
   dissect(p: Packet, off: number, end: number, parent: number): void {
     p.pushProto(F.routing);
     const inErr = inErrorPacket(p);
-    if (!inErr) p.cols.info.clear().str('IPv6 routing');
+    if (!inErr && p.colsOn) p.cols.info.clear().str('IPv6 routing');
     if (!req(p, off, 2, end, inErr)) return;
     const nxt = p.u8(off);
     const len = p.u8(off + 1);
@@ -347,7 +352,7 @@ export const fraghdrDissector: Dissector = {
       // a first fragment cut by the snap length is dissected
       const kept = p.has(pay, end - pay, end);
       if (kept || fragOff) {
-        if (!inErr) {
+        if (!inErr && p.colsOn) {
           p.cols.info.clear().str('IPv6 fragment (off=').dec(fragOff).str(' more=').str(more ? 'y' : 'n')
             .str(' ident=').hex0x(p.u32(off + 4), 8).str(' nxt=').dec(nxt).byte(41);
         }

@@ -34,10 +34,13 @@ const WRONG_MSG_NO_P: Record<number, string> = {
 
 /** The Length node of the option header just added (for length findings). */
 let lenNode = -1;
+/** The header node of the option just dissected (for the walk's alignment finding; negative when not materialised). */
+let optNode = -1;
 
 /** Option header: text label, hidden protocol-bytes field, Length. Returns the label node. */
 function header(p: Packet, off: number, end: number, parent: number, fid: number): number {
   const node = p.addText(off, end - off, parent, fieldDef(fid).name);
+  optNode = node;
   p.add(fid, off, end - off, node, HIDDEN);
   lenNode = p.add(F.opt_len, off + 1, 1, node);
   return node;
@@ -367,6 +370,7 @@ reg(55, F.o_dmnp, (p, off, end, node, len) => {
 // ------------------------------------------------------------------ unknown options and the walk
 function unknownOption(p: Packet, off: number, end: number, parent: number, type: number): void {
   const node = p.addText(off, end - off, parent, UNKNOWN_LABEL[type]!);
+  optNode = node;
   p.add(F.opt_type, off, 1, node);
   // the option's own Length octet (Wireshark 4.0 shows the MH Header Len octet here: a bug)
   p.add(F.opt_len, off + 1, 1, node);
@@ -418,10 +422,10 @@ export function walkOptions(p: Packet, start: number, optEnd: number, parent: nu
       return;
     }
     const d = optionTable.get(t);
-    const node = p.tree.count; // the option's header node, added first by its dissector
+    optNode = -1;
     if (d) d.dissect(p, o, end, parent);
     else unknownOption(p, o, end, parent, t);
-    if (t !== OPT.GRE_KEY) checkAlignment(p, node < p.tree.count ? node : -1, t, len, o - ctx.mh);
+    if (t !== OPT.GRE_KEY) checkAlignment(p, optNode, t, len, o - ctx.mh);
     o = end;
   }
 }

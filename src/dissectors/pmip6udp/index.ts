@@ -17,16 +17,15 @@
  *      on the signalling port → the Mobility Header dissector, as tshark does, so that its own
  *      checks (Payload Proto, Header Len) report what is wrong.
  *
- * UDP length: the robust source is the innermost `udp.length` node (the last one in the
- * tree when this layer is called); when there is none, the UDP payload span [off, end) is
- * used (UDP.Length − 8 = end − off). The ports come from the last `udp.srcport`/`udp.dstport`
- * nodes (falling back to the port this dissector was registered on).
+ * UDP length and ports: those of the innermost UDP header, which UDP leaves in scratch slots
+ * (ipv4/inet.ts) before calling this layer; without a UDP header the UDP payload span
+ * [off, end) is used (UDP.Length − 8 = end − off) and the port this dissector was registered on.
  */
-import { defineFields, fieldByName, requireField } from '../../engine/fields.js';
+import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
-import { nodeNumber } from '../../engine/values.js';
+import { SLOT_UDP_DPORT, SLOT_UDP_LEN, SLOT_UDP_SPORT } from '../ipv4/inet.js';
 import {
   IP_PROTO_MH,
   MH_PAYLOAD_PROTO_NONE,
@@ -84,38 +83,22 @@ const mhOverUdp = table('mip6.udp', 1);
 const ethertype = table('ethertype');
 const dataTable = table('data', 1);
 
-// Field ids of other folders' fields, resolved on first use (they are registered at load time).
-// read back from the tree below: keep them even in runs that materialise few fields
-for (const f of ['udp.length', 'udp.srcport', 'udp.dstport']) requireField(f);
-let udpLengthId = -2;
-let udpSrcPortId = -1;
-let udpDstPortId = -1;
-function resolveLazyIds(): void {
-  udpLengthId = fieldByName('udp.length')?.id ?? -1;
-  udpSrcPortId = fieldByName('udp.srcport')?.id ?? -1;
-  udpDstPortId = fieldByName('udp.dstport')?.id ?? -1;
-
-}
-
 // Facts about the enclosing UDP header, filled by readUdp() (no allocation).
 let udpLen = 0;
 let srcPort = -1;
 let dstPort = -1;
 
-/** Reads the innermost UDP header's length and ports from the tree (last nodes of each field). */
+/**
+ * The innermost UDP header's length and ports, from the scratch slots UDP fills before it hands
+ * its payload on (never from the tree: a run may not materialise udp.* nodes). Without a UDP
+ * header (the demultiplexer called on its own) the length is the payload span + 8 and the ports
+ * are unknown (-1).
+ */
 function readUdp(p: Packet, off: number, end: number): void {
-  if (udpLengthId === -2) resolveLazyIds();
-  udpLen = -1;
-  srcPort = -1;
-  dstPort = -1;
-  const t = p.tree;
-  for (let i = t.count - 1; i >= 0; i--) {
-    const fid = t.fid[i]!;
-    if (fid === udpLengthId && udpLen < 0) udpLen = nodeNumber(p, i);
-    else if (fid === udpSrcPortId && srcPort < 0) srcPort = nodeNumber(p, i);
-    else if (fid === udpDstPortId && dstPort < 0) dstPort = nodeNumber(p, i);
-    if (udpLen >= 0 && srcPort >= 0 && dstPort >= 0) break;
-  }
+  const sc = p.scratch;
+  udpLen = sc[SLOT_UDP_LEN]!;
+  srcPort = sc[SLOT_UDP_SPORT]! - 1;
+  dstPort = sc[SLOT_UDP_DPORT]! - 1;
   if (!(udpLen >= UDP_HEADER_LEN)) udpLen = end - off + UDP_HEADER_LEN;
 }
 
@@ -164,11 +147,13 @@ function dissectTlv(p: Packet, off: number, end: number, parent: number, udpLeng
   p.addGen(F.length_expected, root, expected < 0 ? 0 : expected);
   p.addGen(F.length_ok, root, len === expected ? 1 : 0);
 
-  p.cols.proto = 'PMIPv6-TLV';
-  p.cols.info.clear().str('TLV header, Next Header ').dec(nh);
-  const nhName = NH_NAMES[nh];
-  if (nhName !== undefined) p.cols.info.str(' (').str(nhName).byte(41);
-  p.cols.info.str(', Length ').dec(len);
+  if (p.colsOn) {
+    p.cols.proto = 'PMIPv6-TLV';
+    p.cols.info.clear().str('TLV header, Next Header ').dec(nh);
+    const nhName = NH_NAMES[nh];
+    if (nhName !== undefined) p.cols.info.str(' (').str(nhName).byte(41);
+    p.cols.info.str(', Length ').dec(len);
+  }
 
   if (len !== expected) p.expert(E.lenMismatch, nLen, len, expected);
   const res = p.u8(off) & TLV_RESERVED_MASK;

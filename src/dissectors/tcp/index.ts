@@ -130,6 +130,7 @@ function kindName(k: number): string {
   }
 }
 
+/** TCP options; `inErr` (or no columns wanted) keeps them out of the Info column. */
 function options(p: Packet, o: number, length: number, tcpOff: number, root: number, inErr: boolean): void {
   const info = p.cols.info;
   let nopCount = 0;
@@ -227,13 +228,14 @@ export const tcpDissector: Dissector = {
   dissect(p: Packet, off: number, end: number, parent: number): void {
     const inErr = inErrorPacket(p);
     const c = p.cols;
+    const cols = !inErr && p.colsOn;
     p.pushProto(F.tcp);
     // Wireshark reads the ports before it sets the columns
     if (!req(p, off, 4, end, inErr)) return;
     const sport = p.u16(off);
     const dport = p.u16(off + 2);
     const root = p.add(F.tcp, off, TCP_MIN_HEADER, parent);
-    if (!inErr) {
+    if (cols) {
       c.proto = 'TCP';
       c.info.clear();
       c.info.dec(sport);
@@ -259,7 +261,7 @@ export const tcpDissector: Dissector = {
     const win = p.u16(off + 14);
     const reported = end - off;
     const seglen = reported - hlen;
-    if (!inErr) {
+    if (cols) {
       c.info.str(' [');
       let first = true;
       for (let i = 0; i < FLAG_BITS.length; i++) {
@@ -279,7 +281,7 @@ export const tcpDissector: Dissector = {
     p.add(F.seq, off + 4, 4, root);
     p.add(F.seq_raw, off + 4, 4, root, HIDDEN);
     if (hlen < TCP_MIN_HEADER) {
-      if (!inErr) c.info.str(', bogus TCP header length (').dec(hlen).str(', must be at least 20)');
+      if (cols) c.info.str(', bogus TCP header length (').dec(hlen).str(', must be at least 20)');
       const n = p.addNum(F.hdr_len, off + 12, 1, root, hlen);
       p.expert(E.bogus_header_length, n, hlen);
       return;
@@ -305,7 +307,11 @@ export const tcpDissector: Dissector = {
     p.add(F.window_size_value, off + 14, 2, root);
     const sum = p.u16(off + 16);
     const ck = p.add(F.checksum, off + 16, 2, root);
-    if (!fragmented(p) && seglen >= 0 && p.has(off, reported, end)) {
+    // the payload checksum costs a pass over the segment: computed only when its result is
+    // shown (the tree, the Info column, the status fields)
+    const verify = p.want === null || cols || p.wants(F.checksum_status) || p.wants(F.checksum_calculated);
+    // (when not verified, the status below is not materialised either)
+    if (verify && !fragmented(p) && seglen >= 0 && p.has(off, reported, end)) {
       const ps = pseudoSum(p, IP_PROTO_TCP, reported);
       if (ps < 0) {
         p.addNum(F.checksum_status, off + 16, 0, root, CK_UNVERIFIED, GENERATED);
@@ -317,17 +323,17 @@ export const tcpDissector: Dissector = {
         p.addNum(F.checksum_status, off + 16, 0, root, CK_BAD, GENERATED);
         p.addNum(F.checksum_calculated, off + 16, 2, root, expected, GENERATED);
         p.expert(E.checksum_bad, ck, '0x' + expected.toString(16).padStart(4, '0'));
-        if (!inErr) c.info.str(' [TCP CHECKSUM INCORRECT]');
+        if (cols) c.info.str(' [TCP CHECKSUM INCORRECT]');
       }
     } else {
       p.addNum(F.checksum_status, off + 16, 0, root, CK_UNVERIFIED, GENERATED);
     }
     p.add(F.urgent_pointer, off + 18, 2, root);
-    if (!inErr) c.info.str(' Len=').dec(seglen >= 0 ? seglen : 0);
+    if (cols) c.info.str(' Len=').dec(seglen >= 0 ? seglen : 0);
     if (hlen > TCP_MIN_HEADER) {
       if (!req(p, off + TCP_MIN_HEADER, hlen - TCP_MIN_HEADER, end, inErr)) return;
       p.add(F.options, off + TCP_MIN_HEADER, hlen - TCP_MIN_HEADER, root);
-      options(p, off + TCP_MIN_HEADER, hlen - TCP_MIN_HEADER, off, root, inErr);
+      options(p, off + TCP_MIN_HEADER, hlen - TCP_MIN_HEADER, off, root, !cols);
     }
     if (seglen <= 0 || inErr) return;
     const pay = off + hlen;

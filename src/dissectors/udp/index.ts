@@ -8,9 +8,10 @@
 import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
-import { GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
+import { FieldGroup, GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
+import { TextBuf } from '../../engine/textbuf.js';
 import {
-  arrow, CHECKSUM_STATUS, req, CK_BAD, CK_GOOD, CK_ILLEGAL, CK_NOT_PRESENT, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, sumBytes,
+  arrow, CHECKSUM_STATUS, req, SLOT_UDP_DPORT, SLOT_UDP_LEN, SLOT_UDP_SPORT, CK_BAD, CK_GOOD, CK_ILLEGAL, CK_NOT_PRESENT, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, sumBytes,
 } from '../ipv4/inet.js';
 
 export const IP_PROTO_UDP = 17;
@@ -38,6 +39,8 @@ export const UDP_EXPERTS = defineExperts({
 const F = UDP_FIELDS;
 const E = UDP_EXPERTS;
 const UDP_PORT = table('udp.port');
+const PORT_FIELDS = new FieldGroup([F.srcport, F.dstport, F.port]);
+const LEN_EQ = TextBuf.encode(' Len=');
 const DATA = table('data', 1);
 
 function tryPort(p: Packet, port: number, off: number, end: number, parent: number): boolean {
@@ -55,23 +58,28 @@ export const udpDissector: Dissector = {
     const inErr = inErrorPacket(p);
     const frag = fragmented(p);
     const c = p.cols;
+    const cols = !inErr && p.colsOn;
     p.pushProto(F.udp);
     // Wireshark reads the ports before it sets the columns
     if (!req(p, off, 4, end, inErr)) return;
     const sport = p.u16(off);
     const dport = p.u16(off + 2);
+    // every field below is a udp.* field: skip the adds when none is wanted
+    const tree = p.wantsFields(F.udp);
     const root = p.add(F.udp, off, UDP_HEADER_SIZE, parent);
-    if (!inErr) {
+    if (cols) {
       c.proto = 'UDP';
       c.info.clear();
       c.info.dec(sport);
       arrow(c.info);
       c.info.dec(dport);
     }
-    p.add(F.srcport, off, 2, root);
-    p.add(F.dstport, off + 2, 2, root);
-    p.add(F.port, off, 2, root, HIDDEN);
-    p.add(F.port, off + 2, 2, root, HIDDEN);
+    if (tree && PORT_FIELDS.wanted(p)) {
+      p.add(F.srcport, off, 2, root);
+      p.add(F.dstport, off + 2, 2, root);
+      p.add(F.port, off, 2, root, HIDDEN);
+      p.add(F.port, off + 2, 2, root, HIDDEN);
+    }
     if (!req(p, off + 4, 2, end, inErr)) return;
     let ulen = p.u16(off + 4);
     const reported = end - off;
@@ -79,62 +87,74 @@ export const udpDissector: Dissector = {
     const jumbo = ulen === 0 && p.netVersion === 6;
     if (jumbo) ulen = reported;
     if (ulen < UDP_HEADER_SIZE) {
-      const n = p.addNum(F.length, off + 4, 2, root, ulen);
+      const n = tree ? p.addNum(F.length, off + 4, 2, root, ulen) : -1;
       p.expert(E.length_bad, n, 'Bad length value ' + ulen + ' < 8');
-      if (!inErr) c.info.str(' [BAD UDP LENGTH ').dec(ulen).str(' < 8]');
+      if (cols) c.info.str(' [BAD UDP LENGTH ').dec(ulen).str(' < 8]');
       return;
     }
     let uend = off + ulen;
     if (ulen > reported && !frag && !inErr) {
-      const n = p.addNum(F.length, off + 4, 2, root, ulen);
+      const n = tree ? p.addNum(F.length, off + 4, 2, root, ulen) : -1;
       p.expert(E.length_bad, n, 'Bad length value ' + ulen + ' > IP payload length');
-      if (!inErr) c.info.str(' [BAD UDP LENGTH ').dec(ulen).str(' > IP PAYLOAD LENGTH]');
+      if (cols) c.info.str(' [BAD UDP LENGTH ').dec(ulen).str(' > IP PAYLOAD LENGTH]');
       uend = end;
     } else {
-      const n = p.add(F.length, off + 4, 2, root);
+      const n = tree ? p.add(F.length, off + 4, 2, root) : -1;
       if (jumbo && reported < 65536) p.expert(E.length_bad_zero, n);
       if (uend > end) uend = end;
     }
-    if (!inErr) {
-      c.info.str(' Len=').dec(ulen - UDP_HEADER_SIZE);
+    if (cols) {
+      c.info.lit(LEN_EQ).dec(ulen - UDP_HEADER_SIZE);
       if (jumbo) c.info.str(' [Jumbogram]');
     }
     if (!req(p, off + 6, 2, end, inErr)) return;
     const sum = p.u16(off + 6);
-    const ck = p.add(F.checksum, off + 6, 2, root);
+    const ck = tree ? p.add(F.checksum, off + 6, 2, root) : -1;
     if (sum === 0) {
       if (p.netVersion === 4 || inErr) {
-        p.addNum(F.checksum_status, off + 6, 0, root, CK_NOT_PRESENT, GENERATED);
+        if (tree) p.addNum(F.checksum_status, off + 6, 0, root, CK_NOT_PRESENT, GENERATED);
       } else {
         p.expert(E.checksum_zero, ck);
-        if (!inErr) c.info.str(' [ILLEGAL CHECKSUM (0)]');
-        p.addNum(F.checksum_status, off + 6, 0, root, CK_ILLEGAL, GENERATED);
+        if (cols) c.info.str(' [ILLEGAL CHECKSUM (0)]');
+        if (tree) p.addNum(F.checksum_status, off + 6, 0, root, CK_ILLEGAL, GENERATED);
       }
     } else if (!frag && ulen <= reported && p.has(off, ulen, end)) {
-      const ps = pseudoSum(p, IP_PROTO_UDP, ulen);
-      if (ps < 0) {
-        p.addNum(F.checksum_status, off + 6, 0, root, CK_UNVERIFIED, GENERATED);
-      } else {
-        const computed = foldSum(sumBytes(p, off, ulen, ps));
-        if (computed !== 0) {
-          let expected = foldSum(ps + sumBytes(p, off, 6, 0) + sumBytes(p, off + 8, ulen - 8, 0));
-          if (expected === 0) expected = 0xffff;
-          p.addNum(F.checksum_calculated, off + 6, 2, root, expected, GENERATED);
-          p.addNum(F.checksum_status, off + 6, 0, root, CK_BAD, GENERATED);
-          p.expert(E.checksum_bad, ck, '0x' + expected.toString(16).padStart(4, '0'));
-          if (!inErr) c.info.str(' [UDP CHECKSUM INCORRECT]');
+      // The payload checksum costs a pass over the datagram: computed only when its result is
+      // shown (the tree, the Info column's " [UDP CHECKSUM INCORRECT]", the status fields).
+      if (p.want === null || cols || p.wants(F.checksum_status) || p.wants(F.checksum_calculated)) {
+        const ps = pseudoSum(p, IP_PROTO_UDP, ulen);
+        if (ps < 0) {
+          if (tree) p.addNum(F.checksum_status, off + 6, 0, root, CK_UNVERIFIED, GENERATED);
         } else {
-          p.addNum(F.checksum_calculated, off + 6, 2, root, sum, GENERATED);
-          p.addNum(F.checksum_status, off + 6, 0, root, CK_GOOD, GENERATED);
+          const computed = foldSum(sumBytes(p, off, ulen, ps));
+          if (computed !== 0) {
+            let expected = foldSum(ps + sumBytes(p, off, 6, 0) + sumBytes(p, off + 8, ulen - 8, 0));
+            if (expected === 0) expected = 0xffff;
+            if (tree) {
+              p.addNum(F.checksum_calculated, off + 6, 2, root, expected, GENERATED);
+              p.addNum(F.checksum_status, off + 6, 0, root, CK_BAD, GENERATED);
+            }
+            p.expert(E.checksum_bad, ck, '0x' + expected.toString(16).padStart(4, '0'));
+            if (cols) c.info.str(' [UDP CHECKSUM INCORRECT]');
+          } else if (tree) {
+            p.addNum(F.checksum_calculated, off + 6, 2, root, sum, GENERATED);
+            p.addNum(F.checksum_status, off + 6, 0, root, CK_GOOD, GENERATED);
+          }
         }
       }
-    } else {
+    } else if (tree) {
       p.addNum(F.checksum_status, off + 6, 0, root, CK_UNVERIFIED, GENERATED);
     }
     const pay = off + UDP_HEADER_SIZE;
     const avail = p.avail(pay, uend);
-    if (avail > 0) p.add(F.payload, pay, avail, root);
+    if (avail > 0 && tree) p.add(F.payload, pay, avail, root);
     if (inErr && avail === 0) return;
+    // the header facts a payload dissector may need (the PMIPv6 demultiplexer), without
+    // reading the tree back: length and ports (+1, so 0 means "no UDP header")
+    const sc = p.scratch;
+    sc[SLOT_UDP_LEN] = p.u16(off + 4);
+    sc[SLOT_UDP_SPORT] = sport + 1;
+    sc[SLOT_UDP_DPORT] = dport + 1;
     const lo = sport < dport ? sport : dport;
     const hi = sport < dport ? dport : sport;
     if (tryPort(p, lo, pay, uend, parent)) return;
