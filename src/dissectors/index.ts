@@ -18,3 +18,4 @@ import './udp/index.js';
 import './tcp/index.js';
 import './icmp/index.js';
 import './icmpv6/index.js';
+import './echo/index.js';

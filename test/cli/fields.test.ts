@@ -6,7 +6,8 @@ import { gretool, haveTool, run } from '../helpers/cli.js';
 test('text glossary: tshark -G fields layout', () => {
   const r = gretool(['fields']);
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trimEnd().split('\n');
+  // (only the final newline: a last field without description ends in a tab)
+  const lines = r.stdout.replace(/\n$/, '').split('\n');
   assert.ok(lines.length > 10);
   for (const l of lines) {
     const cols = l.split('\t');

@@ -25,6 +25,9 @@
  *  - UDP_LEN, UDP_SPORT, UDP_DPORT: the innermost UDP header's Length field and ports + 1
  *    (0: no UDP header), set by UDP right before it hands its payload on, for payload
  *    dissectors that need them (the PMIPv6 demultiplexer) without reading the tree back.
+ *  - TCP_SPORT, TCP_DPORT: likewise the innermost TCP header's ports + 1 (0: no TCP header),
+ *    set by TCP right before it hands its payload on (Wireshark's pinfo->srcport/destport as
+ *    a payload dissector registered on "tcp.port" sees them, e.g. Echo's request/response).
  * (Slot 13 is IPv6's: the end of the innermost fixed header, see ipv6/index.ts.)
  * Packet.reset() zeroes every slot at the start of a frame.
  */
@@ -40,6 +43,8 @@ export const SLOT_HOA_SRC = 9;
 export const SLOT_UDP_LEN = 8;
 export const SLOT_UDP_SPORT = 7;
 export const SLOT_UDP_DPORT = 6;
+export const SLOT_TCP_SPORT = 5;
+export const SLOT_TCP_DPORT = 4;
 
 /** Resets the slots at the start of a frame (called by top-level link dissectors). */
 export function resetInetSlots(p: Packet): void {

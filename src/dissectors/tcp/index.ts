@@ -3,7 +3,8 @@
  * packet-tcp.c field by field for the header: ports, sequence/acknowledgment numbers, header
  * length, the flag bits, window, checksum over the IPv4/IPv6 pseudo-header, urgent pointer, and
  * options (EOL, NOP, MSS, window scale, SACK permitted, SACK, timestamps; any other kind as
- * "unknown" kind/length/payload). Payload: "tcp.port", lower port first, then data.
+ * "unknown" kind/length/payload). Payload: "tcp.port", lower port first, then data; the ports
+ * are left in the scratch slots SLOT_TCP_SPORT / SLOT_TCP_DPORT (ipv4/inet.ts) right before.
  *
  * Sequence numbers are the raw ones: tcp.seq / tcp.ack / tcp.nxtseq / SACK edges and the Info
  * column equal tshark's with `-o tcp.relative_sequence_numbers:FALSE` (relative numbers need
@@ -15,7 +16,7 @@ import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
 import {
-  arrow, CHECKSUM_STATUS, req, CK_BAD, CK_GOOD, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, SLOT_IN_ERROR, sumBytes,
+  arrow, CHECKSUM_STATUS, req, CK_BAD, CK_GOOD, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, SLOT_IN_ERROR, SLOT_TCP_DPORT, SLOT_TCP_SPORT, sumBytes,
 } from '../ipv4/inet.js';
 
 export const IP_PROTO_TCP = 6;
@@ -338,7 +339,14 @@ export const tcpDissector: Dissector = {
     if (seglen <= 0 || inErr) return;
     const pay = off + hlen;
     const avail = p.avail(pay, end);
-    if (avail > 0) p.add(F.payload, pay, avail, root);
+    // a segment whose payload was not captured at all is not handed on (tshark 4.0: no payload
+    // item, no payload dissector, no truncation mark)
+    if (avail === 0) return;
+    p.add(F.payload, pay, avail, root);
+    // the ports for payload dissectors (+1, so 0 means "no TCP header"), as UDP does
+    const sc = p.scratch;
+    sc[SLOT_TCP_SPORT] = sport + 1;
+    sc[SLOT_TCP_DPORT] = dport + 1;
     const lo = sport < dport ? sport : dport;
     const hi = sport < dport ? dport : sport;
     for (let i = 0; i < 2; i++) {

@@ -149,6 +149,9 @@ export const udpDissector: Dissector = {
     const avail = p.avail(pay, uend);
     if (avail > 0 && tree) p.add(F.payload, pay, avail, root);
     if (inErr && avail === 0) return;
+    // a payload of which nothing was captured stops here, as in tshark 4.0 ("UDP truncated":
+    // no payload item, no payload dissector); an empty payload goes on (to show nothing)
+    if (avail === 0 && uend > pay) p.need(pay, 1, uend); // throws TRUNCATED
     // the header facts a payload dissector may need (the PMIPv6 demultiplexer), without
     // reading the tree back: length and ports (+1, so 0 means "no UDP header")
     const sc = p.scratch;
