@@ -1,10 +1,15 @@
 /**
  * Display-filter throughput, in process: the capture is loaded into memory, then frames are
- * dissected by the Pipeline (as `dissect -Y` does) with and without a compiled filter. Rows:
- *   filter: dissect only                      the baseline
- *   filter: dissect + <filter>                frames/s including dissection (goal >= 2M/s for gre.key == 0x...)
- *   filter: evaluate <filter>                 the filter alone on already-dissected frames
- *   filter: allocation check <filter>         GC runs during millions of evaluations (expect 0)
+ * dissected by the Pipeline and filtered as `gretool dissect -Y <filter>` does: each frame is
+ * dissected with only the filter's fields materialised (`setWant(wantMask(filter.fields))`) and
+ * no summary columns (`setColumns(false)`); a frame that matches is dissected again with the
+ * columns for its summary line (`redissect(wantMask([]), true)`, src/output/dissect.ts). Rows:
+ *   filter: dissect only, whole tree + columns   the old baseline (what every frame cost before want masks)
+ *   filter: dissect only, no field, no columns   the floor of a masked run
+ *   filter: dissect -Y <filter>                  frames/s of the filtering pass + the matches' summary
+ *                                                dissection (goal >= 2M/s for gre.key == 0x...)
+ *   filter: evaluate <filter>                    the filter alone on frames dissected with its mask
+ *   filter: allocation check <filter>            GC runs during millions of evaluations (expect 0)
  *
  *   npm run build && node dist/bench/filter.js [capture | --frames N]
  *
@@ -17,7 +22,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createCaptureWriter, forEachRecord, openCapture } from '../src/capture/index.js';
 import '../src/dissectors/index.js';
-import { fieldByName } from '../src/engine/fields.js';
+import { fieldByName, wantMask } from '../src/engine/fields.js';
 import type { Packet } from '../src/engine/packet.js';
 import { Pipeline } from '../src/engine/pipeline.js';
 import { compileFilter, type DisplayFilter } from '../src/filter/index.js';
@@ -142,24 +147,45 @@ export async function benchFilter(capturePath: string): Promise<BenchRow[]> {
   // warm-up
   for (let i = 0; i < Math.min(L.n, 200000); i++) dissect(pipe, L, i);
 
-  const tDissect = best(repeat, () => {
+  // baselines: the whole tree with columns (no mask), and nothing at all (empty mask, no columns)
+  const tFull = best(repeat, () => {
     for (let k = 0; k < passes; k++) for (let i = 0; i < L.n; i++) dissect(pipe, L, i);
   });
-  rows.push(row('filter: dissect only', 'gretool', L.n * passes, tDissect, null, note));
+  rows.push(row('filter: dissect only, whole tree + columns', 'gretool', L.n * passes, tFull, null, note));
+  const none = wantMask([]);
+  pipe.setWant(none);
+  pipe.setColumns(false);
+  const tNone = best(repeat, () => {
+    for (let k = 0; k < passes; k++) for (let i = 0; i < L.n; i++) dissect(pipe, L, i);
+  });
+  rows.push(row('filter: dissect only, no field, no columns', 'gretool', L.n * passes, tNone, null, note));
 
+  // as `dissect -Y f` (summary output): the filter's fields only, no columns; a match is
+  // dissected again with the columns (the summary line's input)
   for (const f of compiled) {
+    pipe.setWant(wantMask(f.fields));
+    pipe.setColumns(false);
     let hits = 0;
     const t = best(repeat, () => {
       hits = 0;
-      for (let k = 0; k < passes; k++) for (let i = 0; i < L.n; i++) if (f.matches(dissect(pipe, L, i))) hits++;
+      for (let k = 0; k < passes; k++) {
+        for (let i = 0; i < L.n; i++) {
+          if (f.matches(dissect(pipe, L, i))) {
+            hits++;
+            pipe.redissect(none, true);
+          }
+        }
+      }
     });
-    rows.push(row(`filter: dissect + ${f.text}`, 'gretool', L.n * passes, t, null, `${hits / passes} of ${L.n} frames match`));
+    rows.push(row(`filter: dissect -Y ${f.text}`, 'gretool', L.n * passes, t, null, `${hits / passes} of ${L.n} frames match`));
   }
 
   // the filter alone: each frame dissected once, then evaluated `evals` times
   const evals = 20;
   const sample = Math.min(L.n, 100000);
   for (const f of compiled) {
+    pipe.setWant(wantMask(f.fields));
+    pipe.setColumns(false);
     let spent = 0;
     for (let r = 0; r < repeat; r++) {
       let s = 0;
@@ -177,6 +203,8 @@ export async function benchFilter(capturePath: string): Promise<BenchRow[]> {
 
   // allocation check: many evaluations on a few dissected frames, counting GC runs
   for (const f of compiled) {
+    pipe.setWant(wantMask(f.fields));
+    pipe.setColumns(false);
     const frames = [0, Math.floor(L.n / 2), L.n - 1];
     let gcs = 0;
     const t0 = process.hrtime.bigint();

@@ -11,6 +11,18 @@
  * several times faster: only those are materialised (anything else is still readable, slower).
  * `dissectFrames()` is the async-iterator form (one promise per frame), `dissectPacket()` one
  * frame from bytes. Importing this module registers every protocol.
+ *
+ * Sessions and lint, as `gretool sessions` and `gretool lint` run them:
+ *
+ *   import { correlateCapture, sessionsJson, lintCaptures, resolvePolicy, lintJson } from 'gretool';
+ *   const { correlator } = await correlateCapture('capture.pcap');
+ *   console.log(sessionsJson(correlator).bindings);        // docs/sessions-schema.md
+ *   const report = await lintCaptures(['capture.pcap'], { policy: resolvePolicy({ noConfig: true }) });
+ *   if (report.summary.failed) console.log(lintJson(report));
+ *
+ * The generated fields of `gretool dissect` (gretool.session, gretool.direction, gretool.pair.*,
+ * gretool.lint.rule) come from post-dissectors: `createSessionHook()` (two passes with
+ * `beginSecondPass()`) and `lintFieldsPostDissector()`, passed in `DissectOptions.postDissectors`.
  */
 import './dissectors/index.js';
 
@@ -89,6 +101,141 @@ export { TextBuf } from './engine/textbuf.js';
 // ---- engine (advanced: the reused packet and pipeline)
 export { Pipeline, type PostDissector } from './engine/pipeline.js';
 export type { Packet } from './engine/packet.js';
+
+// ---- sessions: PBU/PBA pairing, bindings, data attribution (src/sessions, docs/sessions-schema.md)
+export {
+  correlateCapture,
+  Correlator,
+  UnattributedAggregate,
+  UNATTRIBUTED_FRAME_CAP,
+  statusName,
+  createSessionHook,
+  attachSessions,
+  SessionTracker,
+  Extractor,
+  EXTRACT_NONE,
+  EXTRACT_PBU,
+  EXTRACT_PBA,
+  EXTRACT_DATA,
+  DataEvent,
+  signalling,
+  SESSION_FIELDS,
+  SCHEMA_ID as SESSIONS_SCHEMA_ID,
+  sessionsJson,
+  sessionsCsv,
+  sessionsText,
+  bindingJson,
+  keyText,
+  historyText,
+  parseAddr,
+  canonicalAddr,
+  addrText,
+  DIR_NONE,
+  DIR_UP,
+  DIR_DOWN,
+  REASONS,
+  ENCAP_GRE,
+  ENCAP_IPIP,
+  ENCAP_UDP,
+  ENCAP_UDP_TLV,
+  ENCAP_NAMES,
+  type CorrelateOptions,
+  type CorrelateResult,
+  type CorrelatorOptions,
+  type CorrelatorCounts,
+  type PairMark,
+  type UnansweredPbu,
+  type UnsolicitedPba,
+  type AttachOptions,
+  type SessionHook,
+  type SessionsJson,
+  type BindingJson,
+  type HistoryJson,
+  type TrafficJson,
+  type UnattributedJson,
+  type UnansweredJson,
+  type UnsolicitedJson,
+  type CsvTable,
+  type Transport,
+  type GreMode,
+  type BindingState,
+  type MessageKind,
+  type HistoryKind,
+  type Direction,
+  type UnattributedReason,
+  type HomePrefix,
+  type SignallingEvent,
+  type NegotiatedState,
+  type HistoryEntry,
+  type TrafficStats,
+  type BindingView,
+  type PbuOutcome,
+  type PairOutcome,
+  type BindingChangeType,
+  type BindingChange,
+  type DataResult,
+  type SessionListener,
+} from './sessions/index.js';
+export { extractorWant } from './sessions/extract.js';
+export type { TableStyle } from './sessions/report.js';
+
+// ---- lint: the rule catalog, policy, runner, report formats (src/lint, docs/lint.md)
+export {
+  RULES,
+  SESSION_RULES,
+  PACKET_RULES,
+  defineExpertRule,
+  defineSessionRule,
+  specText,
+  specUri,
+  SEVERITIES,
+  resolvePolicy,
+  loadConfigFile,
+  matchRules,
+  ruleById,
+  fails,
+  CONFIG_FILE_NAME,
+  FAIL_ON,
+  Linter,
+  FRAME_CAP,
+  FINDING_CAP,
+  lintCapture,
+  lintCaptures,
+  buildReport,
+  attachLintFields,
+  lintFieldsPostDissector,
+  LINT_FIELDS,
+  lintText,
+  lintJson,
+  lintJunit,
+  lintSarif,
+  ruleRows,
+  rulesMarkdown,
+  rulesTable,
+  type Rule,
+  type RuleMeta,
+  type ExpertRule,
+  type SessionRule,
+  type RuleContext,
+  type RuleHooks,
+  type Severity,
+  type Scope,
+  type SpecRef,
+  type FailOn,
+  type LintPolicy,
+  type ResolvedPolicy,
+  type ResolveOptions,
+  type Finding,
+  type CaptureLint,
+  type CaptureResult,
+  type LintReport,
+  type LintSummary,
+  type LintCaptureOptions,
+} from './lint/index.js';
+export type { LintCapturesOptions } from './lint/run.js';
+export type { LinterOptions } from './lint/engine.js';
+export type { LintFieldsOptions } from './lint/fields.js';
+export type { RuleRow } from './lint/format/rules.js';
 
 // ---- errors and version
 export { GretoolError, UsageError, OutputError, type ErrorCode } from './errors.js';

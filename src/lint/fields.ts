@@ -10,27 +10,14 @@
  *   attachLintFields(pipeline, { policy });           // honour --disable / --severity
  */
 import { allExperts, expertDef } from '../engine/expert.js';
-import { defineFields } from '../engine/fields.js';
 import { GENERATED, type Packet } from '../engine/packet.js';
 import type { Pipeline, PostDissector } from '../engine/pipeline.js';
 import type { ResolvedPolicy } from './config.js';
+import { LINT_FIELDS } from './field-defs.js';
 import { RULES } from './rules/index.js';
 import { severityOfExpert, type Severity } from './rule.js';
 
-export const LINT_FIELDS = defineFields({
-  proto: {
-    abbrev: 'gretool.lint', name: 'gretool lint findings', type: 'protocol', wireshark: false,
-    description: 'Generated: the packet-scope lint findings of this frame (see gretool lint --list-rules)',
-  },
-  rule: {
-    abbrev: 'gretool.lint.rule', name: 'Rule', type: 'string', wireshark: false,
-    description: 'Id of a packet-scope lint rule this frame breaks (shared/spec/lint-rules.md), e.g. P-GREKEY-BAD-LEN',
-  },
-  severity: {
-    abbrev: 'gretool.lint.severity', name: 'Severity', type: 'string', wireshark: false,
-    description: 'Severity of the finding: error, warning or info',
-  },
-});
+export { LINT_FIELDS };
 
 export interface LintFieldsOptions {
   policy?: ResolvedPolicy;

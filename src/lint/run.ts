@@ -11,6 +11,7 @@ import { openCapture, type CaptureReader, type CaptureSource } from '../capture/
 import { Pipeline } from '../engine/pipeline.js';
 import { GretoolError } from '../errors.js';
 import { SessionTracker } from '../sessions/attach.js';
+import { extractorWant } from '../sessions/extract.js';
 import { FAST_DATA, FAST_NONE, FastPath } from '../sessions/fastpath.js';
 import { ENCAP_UDP_TLV } from '../sessions/types.js';
 import { fails, resolvePolicy, type FailOn, type ResolvedPolicy } from './config.js';
@@ -58,7 +59,10 @@ export async function lintCapture(source: CaptureSource | CaptureReader, opts: L
   const policy = opts.policy ?? resolvePolicy({ noConfig: true });
   const reader = isReader(source) ? source : await openCapture(source);
   const name = opts.name ?? (typeof source === 'string' ? (source === '-' ? '(stdin)' : source) : '(memory)');
-  const pipeline = new Pipeline({ debug: opts.debug ?? false });
+  // Only what the session Extractor reads is materialised, and no summary column: the rules see
+  // the expert items, which the dissectors add whatever the mask (test/engine/want.test.ts,
+  // "lint inputs"), and the correlator's events
+  const pipeline = new Pipeline({ debug: opts.debug ?? false, want: extractorWant(), columns: false });
   const linter = new Linter({ policy, capture: name });
   const tracker = new SessionTracker({ annotate: false, listeners: [linter.listener] });
   const every = opts.progressEvery ?? 65536;

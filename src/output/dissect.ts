@@ -48,7 +48,10 @@ export interface DissectOptions {
    * Advanced (the CLI): what a frame handed to the callback must have (`output`), and what each
    * frame is dissected with before the filter (`first`; by default the filter's fields, plus
    * `output` when it is a plain field mask). A frame that passes the filter is dissected again
-   * with `output` when `first` does not cover it. Overrides `fields`.
+   * with `output` when `first` does not cover it. Overrides `fields`. With `postDissectors`
+   * every frame is dissected once, with `output` plus the filter's fields: `output` must then
+   * hold what the hooks read and the generated fields to keep (e.g. `extractorWant()` and the
+   * `gretool.*` fields for the session hook).
    */
   materialise?: { first?: Materialise; output: Materialise };
 }
@@ -144,7 +147,12 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
     else if (!hooks && opts.fields) output = { want: wantForFields(opts.fields), columns: false };
     let first: Materialise;
     if (opts.materialise?.first) first = opts.materialise.first;
-    else if (test === null || hooks) first = output;
+    else if (test === null) first = output;
+    else if (hooks) {
+      // one dissection per frame (redissect() does not run the hooks again, so it would drop the
+      // fields they add): it must carry the filter's fields as well as the output's
+      first = { want: testWant === null ? null : unionWant(output.want, testWant), columns: output.columns };
+    }
     else if (testWant === null) first = typeof f === 'function' && output.want !== null ? output : FULL; // a predicate reads the Frame
     else if (output.want !== null && !output.columns) first = { want: unionWant(testWant, output.want), columns: false };
     else first = { want: testWant, columns: false };

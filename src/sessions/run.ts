@@ -1,6 +1,7 @@
 /**
  * Correlating a whole capture: open, dissect every frame, feed the correlator, finish. The
- * `gretool sessions` command and the benchmark use this; `gretool dissect` uses attach.ts.
+ * `gretool sessions` command and the benchmark use this; `gretool dissect` uses attach.ts (and
+ * this for pass 1 of -2, feeding the session hook's tracker).
  */
 import '../dissectors/index.js';
 import { openCapture, type CaptureReader, type CaptureSource, type CaptureWarning } from '../capture/index.js';
@@ -24,6 +25,14 @@ export interface CorrelateOptions {
    * rest fully. Same result; default true.
    */
   fastPath?: boolean;
+  /**
+   * Feed this tracker instead of a new one (its listeners stay; `listeners` is then ignored):
+   * pass 1 of a two-pass run is `correlateCapture(path, { tracker: hook.tracker })` with
+   * `hook = createSessionHook({ twoPass: true })`, then `hook.beginSecondPass()`.
+   */
+  tracker?: SessionTracker;
+  /** Stop after this many frames (tshark's -c). */
+  count?: number;
 }
 
 export interface CorrelateResult {
@@ -39,7 +48,8 @@ export async function correlateCapture(source: CaptureSource | CaptureReader, op
   const reader = isReader(source) ? source : await openCapture(source);
   // only what the Extractor reads is materialised, and no summary column
   const pipeline = new Pipeline({ debug: opts.debug ?? false, want: extractorWant(), columns: false });
-  const tracker = new SessionTracker({ annotate: false, listeners: opts.listeners });
+  const tracker = opts.tracker ?? new SessionTracker({ annotate: false, listeners: opts.listeners });
+  const max = opts.count ?? Infinity;
   const every = opts.progressEvery ?? 65536;
   const onProgress = opts.onProgress;
   const fileSize = reader.info.fileSize;
@@ -49,7 +59,7 @@ export async function correlateCapture(source: CaptureSource | CaptureReader, op
   let lastOffset = 0;
   let error: unknown;
   try {
-    for (;;) {
+    outer: for (;;) {
       let rec;
       while ((rec = reader.next()) !== null) {
         if (fast === null) tracker.feed(pipeline.dissect(rec));
@@ -61,6 +71,7 @@ export async function correlateCapture(source: CaptureSource | CaptureReader, op
         frames++;
         if (onProgress !== undefined && frames % every === 0) onProgress(frames, rec.fileOffset, fileSize);
         lastOffset = rec.fileOffset;
+        if (frames >= max) break outer;
       }
       if (!(await reader.fill())) break;
     }

@@ -13,6 +13,7 @@ import {
   type FrameSnapshot,
 } from '../../src/index.js';
 import { VARIED } from './util.js';
+import { rel } from '../helpers/cli.js';
 
 test('dissectCapture: a synchronous callback per frame, reused Frame, result counts', async () => {
   const seen: number[] = [];
@@ -119,6 +120,30 @@ test('a capture cut mid-record: frames first, then CAPTURE_TRUNCATED', async () 
 test('registry re-exports', () => {
   assert.equal(fieldByName('frame.number')?.type, 'uint32');
   assert.ok(glossary('frame').some((e) => e.abbrev === 'frame.len'));
+});
+
+test('session and lint re-exports: correlate, report, lint, generated fields as post-dissectors', async () => {
+  const lib = await import('../../src/index.js');
+  const path = rel('samples', 'handoff.pcap');
+  const { correlator } = await lib.correlateCapture(path);
+  assert.ok(correlator instanceof lib.Correlator);
+  const j = lib.sessionsJson(correlator);
+  assert.equal(j.schema, lib.SESSIONS_SCHEMA_ID);
+  assert.equal(j.bindings.length, 1);
+  assert.equal(j.bindings[0]!.uplinkKey, 0x2001);
+  assert.match(lib.sessionsCsv(j), /mn1@operator-a\.example/);
+  const report = await lib.lintCaptures([path], { policy: lib.resolvePolicy({ noConfig: true }) });
+  assert.equal(report.summary.failed, false);
+  assert.equal((lib.lintJson(report) as { summary: { findings: number } }).summary.findings, 0);
+  assert.ok(lib.RULES.length > 0 && lib.ruleById(lib.RULES[0]!.id) === lib.RULES[0]);
+  // the generated fields of `gretool dissect -2`, through the library
+  const hook = lib.createSessionHook({ twoPass: true });
+  const opts = { postDissectors: [hook.postDissector, lib.lintFieldsPostDissector()] };
+  await lib.dissectCapture(path, () => undefined, { postDissectors: [hook.postDissector] });
+  hook.beginSecondPass();
+  const pairs: [number, number | undefined][] = [];
+  await lib.dissectCapture(path, (f) => void pairs.push([f.number, f.get('gretool.pair.frame') as number | undefined]), { ...opts, filter: 'mipv6' });
+  assert.deepEqual(pairs, [[1, 2], [2, 1], [33, 34], [34, 33]]);
 });
 
 test('dissector bugs: recorded on the frame, rethrown with debug', async () => {

@@ -1,7 +1,14 @@
 /**
  * `gretool dissect FILE|-`: tshark's reading modes. One summary line per frame by default;
  * `-V` full tree, `-x` hex dump, `-T fields|json|ek` machine formats, `-Y` display filter,
- * `-w` writes the frames dissected (after the filter) as pcap or pcapng.
+ * `-w` writes the frames dissected (after the filter) as pcap or pcapng, `-2` two passes.
+ *
+ * Generated fields: the session correlator's (`gretool.session`, `gretool.direction`,
+ * `gretool.pair.*`, src/sessions/fields.ts) and the packet-scope lint findings
+ * (`gretool.lint.rule`, `gretool.lint.severity`, src/lint/field-defs.ts) are added by
+ * post-dissectors, which are installed only when the run shows them: the whole tree (-V,
+ * -T json|ek without -e), or a -e field / -Y filter that names one of their fields (decided
+ * from the field ids). Other runs (summary, `-T fields -e gre.key`) pay nothing for them.
  */
 import { Option, type Command } from 'commander';
 import { createCaptureWriter, type CaptureReader, type CaptureWriter, type WriterInterface } from '../../capture/index.js';
@@ -14,8 +21,12 @@ import { writeHexDump } from '../../output/hexdump.js';
 import { FieldsWriter, parseFieldsOptions, resolveFields } from '../../output/fields.js';
 import { EkWriter, JsonWriter } from '../../output/json.js';
 import { TIME_FORMATS, TimeColumn, isTimeFormat, precisionTable, type TimeFormat } from '../../output/timefmt.js';
-import { dissectCapture, type Materialise } from '../../output/dissect.js';
-import { wantMask } from '../../engine/fields.js';
+import { compileDisplayFilter, dissectCapture, type Materialise } from '../../output/dissect.js';
+import { unionWant, wantMask } from '../../engine/fields.js';
+import type { PostDissector } from '../../engine/pipeline.js';
+import type { SessionHook } from '../../sessions/attach.js';
+import { SESSION_FIELDS } from '../../sessions/fields.js';
+import { LINT_FIELDS } from '../../lint/field-defs.js';
 import type { Frame } from '../../output/frame.js';
 import { decideColor, escapes, makeChalk } from '../color.js';
 
@@ -31,11 +42,33 @@ export interface DissectCliOptions {
   Y?: string;
   w?: string;
   F?: string;
+  /** -2: two passes (forward references of the session correlator). */
+  '2'?: boolean;
   color?: boolean;
   debug?: boolean;
 }
 
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
+
+/** Ids of the session correlator's and the linter's generated fields (their protocols included). */
+const SESSION_IDS: ReadonlySet<number> = new Set(Object.values(SESSION_FIELDS));
+const LINT_IDS: ReadonlySet<number> = new Set(Object.values(LINT_FIELDS));
+
+/**
+ * Which producers of generated fields a run needs: both when it shows the whole tree, else the
+ * session correlator when `ids` (the -e fields and the filter's fields, as resolved by the
+ * registry) hold a `gretool.session*` / `gretool.direction` / `gretool.pair.*` field (or the
+ * `gretool` protocol), and the lint fields when they hold a `gretool.lint*` one.
+ */
+export function generatedFieldsNeeded(wholeTree: boolean, ids: Iterable<number>): { sessions: boolean; lint: boolean } {
+  let sessions = wholeTree;
+  let lint = wholeTree;
+  for (const id of ids) {
+    if (SESSION_IDS.has(id)) sessions = true;
+    else if (LINT_IDS.has(id)) lint = true;
+  }
+  return { sessions, lint };
+}
 
 type OutFormat = 'text' | 'fields' | 'json' | 'ek';
 
@@ -53,6 +86,7 @@ export function registerDissect(program: Command): Command {
     .option('-c <count>', 'stop after reading this many frames')
     .option('-t <format>', `time column format: ${TIME_FORMATS.join('|')} (default r, relative)`)
     .option('-Y <filter>', 'display filter: only frames that match are printed and written')
+    .option('-2', 'two passes: correlate the whole capture first, so a PBU also shows its PBA (gretool.pair.*); needs a file, not stdin')
     .option('-w <file>', 'write the frames dissected (after -Y) to a capture file ("-" for stdout)')
     .addOption(new Option('-F <format>', 'format of the -w file (default pcapng)').choices(['pcap', 'pcapng', 'nsecpcap']))
     .option('--color', 'colour the summary (default: only on a terminal; NO_COLOR and FORCE_COLOR are honoured)')
@@ -65,10 +99,31 @@ Without -V, -x or -T the output is one summary line per frame, as tshark prints 
 frame is still printed ("[Malformed Packet]" in its Info) and the exit code stays 0. With -w
 nothing is printed unless -P, -V, -x or -T is given. -c counts frames read, as tshark does.
 
+Generated fields (gretool's own, listed by \`gretool fields gretool\`):
+  gretool.session            binding id (as in \`gretool sessions\`) of a data frame, PBU or PBA
+  gretool.direction          1 uplink (MAG to LMA), 2 downlink (LMA to MAG), on tunnelled data
+  gretool.session.kind       PBU/PBA: initial, lifetime-extension, handoff, deregistration
+  gretool.pair.frame/.time   PBA: its PBU and the response time; PBU: its PBA (with -2 only)
+  gretool.pair.unanswered    PBU without a PBA in the capture (with -2 only)
+  gretool.session.unattributed, gretool.session.candidate, gretool.pair.unsolicited, ...
+  gretool.lint.rule          packet-scope lint rule the frame breaks (gretool lint --list-rules),
+  gretool.lint.severity      with its severity; rules disabled in ./.gretool.json are left out
+They appear in -V (a "gretool" subtree at the end of each attributed frame), in -T json|ek,
+and wherever -e or -Y names them; runs that do not show them do not compute them. The session
+correlator sees every frame in order, also those -Y hides and those before the first printed.
+In one pass a PBU cannot know its PBA (it comes later in the capture): -2 reads the capture
+twice, as tshark -2 does: the first pass correlates the whole capture (the -c first frames
+with -c) and prints nothing, the second pass prints with the references learnt.
+-2 needs a file: standard input ("-") cannot be read twice, so -2 with "-" is refused (exit 2),
+as tshark does; save the capture to a file first.
+
 Examples:
   gretool dissect capture.pcap -V
   gretool dissect capture.pcap -T fields -E header=y -e frame.number -e gre.key -e mip6.gre_key
-  gretool dissect capture.pcap -Y 'mip6.ba.status == 163' -w rejected.pcapng`,
+  gretool dissect capture.pcap -Y 'mip6.ba.status == 163' -w rejected.pcapng
+  gretool dissect capture.pcap -2 -T fields -e frame.number -e gretool.session -e gretool.pair.frame
+  gretool dissect capture.pcap -Y 'gretool.session == 3 && gretool.direction == 1'
+  gretool dissect capture.pcap -Y 'gretool.lint.rule == "P-GREKEY-BAD-LEN"'`,
     )
     .action(async (file: string, opts: DissectCliOptions, cmd: Command) => {
       const explicitT = cmd.getOptionValueSource('T') === 'cli';
@@ -98,6 +153,11 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   const wFormat = opts.F ?? 'pcapng';
   const textWanted = writeTo === undefined || opts.P === true || opts.V === true || opts.x === true || explicitT;
   if (writeTo === '-' && textWanted) throw new UsageError('-w - writes the capture to standard output; it cannot be combined with -P, -V, -x or -T');
+  const twoPass = opts['2'] === true;
+  if (twoPass && file === '-') {
+    throw new UsageError('-2 reads the capture twice, and standard input cannot be read twice: save the capture to a file and dissect that');
+  }
+  const filter = opts.Y !== undefined ? compileDisplayFilter(opts.Y) : undefined;
 
   // ------------------------------------------------------------------ writers
   const sink = ByteSink.stdout();
@@ -163,14 +223,58 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   else if (format === 'json' || format === 'ek' || detail !== null) output = { want: null, columns: format === 'text' && summaryOn };
   else output = { want: wantMask([]), columns: summaryOn };
 
+  // ------------------------------------------------------------------ generated fields
+  // The whole tree shows them; otherwise only a -e field or the filter naming one of them
+  // (by field id: the registry's declarations, not the user's text) turns them on.
+  const wholeTree = textWanted && (detail !== null || ((format === 'json' || format === 'ek') && fieldIds.length === 0));
+  const need = generatedFieldsNeeded(wholeTree, [...(textWanted ? fieldIds : []), ...(filter?.fields ?? [])]);
+  const sessionsOn = need.sessions;
+  const lintOn = need.lint;
+  const printed = output; // what the output itself shows
+  const hooks: PostDissector[] = [];
+  let session: SessionHook | null = null;
+  if (sessionsOn) {
+    const [{ createSessionHook }, { extractorWant }] = await Promise.all([import('../../sessions/attach.js'), import('../../sessions/extract.js')]);
+    session = createSessionHook({ twoPass });
+    hooks.push(session.postDissector);
+    // the Extractor reads its fields from every frame: the output's mask gets them too (the
+    // generated fields themselves are in it when -e names them, and in the filter's mask)
+    output = { want: unionWant(output.want, extractorWant()), columns: output.columns };
+  }
+  if (lintOn) {
+    const [{ lintFieldsPostDissector }, { resolvePolicy }] = await Promise.all([import('../../lint/fields.js'), import('../../lint/config.js')]);
+    hooks.push(lintFieldsPostDissector({ policy: resolvePolicy() }));
+  }
+
+  // -2, pass 1: correlation only, into the hook's tracker (every frame, or the -c first ones;
+  // no filter, no output), as `gretool sessions` correlates: the Extractor's mask, common data
+  // frames through the fast path. A capture cut mid-file is correlated as far as it reads: pass
+  // 2 prints those frames and reports the error.
+  if (twoPass && session !== null) {
+    const { correlateCapture } = await import('../../sessions/run.js');
+    const r = await correlateCapture(file, { tracker: session.tracker, debug: opts.debug === true, ...(count !== undefined ? { count } : {}) });
+    if (r.error !== undefined && !(r.error instanceof GretoolError)) throw r.error;
+    session.beginSecondPass();
+  }
+
+  // Summary lines of a filtered run do not show the hooks' fields: frames are
+  // dissected without columns, and one that matches is dissected again for its summary line
+  // (which drops the generated fields, unused there). Every other output with hooks is
+  // dissected once, with everything it shows (see dissectCapture's `materialise`).
+  let materialise: { first?: Materialise; output: Materialise } = { output };
+  if (hooks.length > 0 && filter !== undefined && printed.want !== null && printed.columns && format === 'text') {
+    materialise = { first: { want: unionWant(output.want, wantMask(filter.fields)), columns: false }, output: printed };
+  }
+
   let failure: unknown = null;
   let started = false;
   try {
     const result = await dissectCapture(file, onFrame, {
       count,
       debug: opts.debug === true,
-      filter: opts.Y,
-      materialise: { output },
+      filter,
+      postDissectors: hooks,
+      materialise,
       onOpen: (r) => {
         reader = r;
         time.digits = precisionTable(r.info);

@@ -22,9 +22,11 @@ export const COMMAND_LOADERS: readonly (readonly [string, () => Promise<Register
  * names one (`gretool dissect …`), every command otherwise (help, unknown commands, `gretool`).
  */
 export async function loadCommands(argv: readonly string[]): Promise<RegisterCommand[]> {
-  // the session correlator's generated fields (the "gretool" protocol) are part of every
-  // command's registry (filters, -e, the glossary, ek names), whichever command is loaded
+  // the generated fields of the session correlator (the "gretool" protocol) and of the linter
+  // ("gretool.lint", declaration only) are part of every command's registry (filters, -e, the
+  // glossary, ek names), whichever command is loaded
   await import('../../sessions/fields.js');
+  await import('../../lint/field-defs.js');
   const name = argv[2];
   if (argv.length === 3 && (name === '-v' || name === '--version')) return [];
   const one = COMMAND_LOADERS.find(([n]) => n === name);
