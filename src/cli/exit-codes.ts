@@ -7,6 +7,8 @@ export const EXIT = {
   USAGE: 2,
   INPUT: 3,
   OUTPUT: 4,
+  /** A bug in gretool (never bad input): one line on stderr, --debug shows the stack. */
+  INTERNAL: 70,
 } as const;
 
 export const EXIT_CODE_OF: Record<ErrorCode, number> = {
@@ -26,4 +28,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   1  lint found problems at or above --fail-on
   2  usage error: bad option, bad filter, unknown field, invalid scenario file
   3  input error: cannot open, not a capture, file cut mid-record (after output of what was read)
-  4  output error`;
+  4  output error
+  70 internal error (a bug in gretool; --debug shows the stack)`;

@@ -68,5 +68,5 @@ export function handleError(err: unknown, debug: boolean): number {
   process.stderr.write(`gretool: internal error: ${e?.message ?? String(err)}\n`);
   if (debug && e?.stack) process.stderr.write(e.stack + '\n');
   else process.stderr.write('gretool: (run again with --debug for details)\n');
-  return 70;
+  return EXIT.INTERNAL;
 }
