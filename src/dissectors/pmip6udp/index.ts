@@ -27,6 +27,21 @@ import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
 import { SLOT_UDP_DPORT, SLOT_UDP_LEN, SLOT_UDP_SPORT } from '../ipv4/inet.js';
 import {
+  GRE_FLAG_ROUTING,
+  GRE_FLAG_STRICT_SOURCE_ROUTE,
+  GRE_FLAGS_RESERVED_MASK,
+  GRE_PROTO_IPV4,
+  GRE_PROTO_IPV6,
+  GRE_RECURSION_MASK,
+  GRE_VERSION_0,
+  GRE_VERSION_MASK,
+  GRE_VERSION_PPTP,
+  greHeaderLen,
+} from '../gre/layout.js';
+
+/** Header bits a plain RFC 2784/2890 GRE header never has (R, s, Recur, reserved flags). */
+const GRE_NOT_PLAIN = GRE_FLAG_ROUTING | GRE_FLAG_STRICT_SOURCE_ROUTE | GRE_RECURSION_MASK | GRE_FLAGS_RESERVED_MASK;
+import {
   IP_PROTO_MH,
   MH_PAYLOAD_PROTO_NONE,
   MH_TYPE_MAX,
@@ -106,11 +121,10 @@ function readUdp(p: Packet, off: number, end: number): void {
 function looksLikeGre(p: Packet, off: number, end: number): boolean {
   if (!p.has(off, 4, end)) return false;
   const flags = p.u16(off);
-  if (flags & 0x4ff8 || (flags & 0x0007) !== 0) return false; // R, s, Recur, reserved, version
+  if (flags & GRE_NOT_PLAIN || (flags & GRE_VERSION_MASK) !== GRE_VERSION_0) return false;
   const proto = p.u16(off + 2);
-  if (proto !== 0x0800 && proto !== 0x86dd) return false;
-  const hlen = 4 + (flags & 0x8000 ? 4 : 0) + (flags & 0x2000 ? 4 : 0) + (flags & 0x1000 ? 4 : 0);
-  return off + hlen <= end;
+  if (proto !== GRE_PROTO_IPV4 && proto !== GRE_PROTO_IPV6) return false;
+  return off + greHeaderLen(flags) <= end;
 }
 
 /** A Mobility Header as RFC 5844 puts it in UDP: Payload Proto 59, sane Header Len and type. */
@@ -179,9 +193,8 @@ function dissectTlv(p: Packet, off: number, end: number, parent: number, udpLeng
 function looksLikeGreAny(p: Packet, off: number, end: number): boolean {
   if (!p.has(off, 4, end)) return false;
   const flags = p.u16(off);
-  if ((flags & 0x0007) > 1) return false;
-  const hlen = 4 + (flags & 0xc000 ? 4 : 0) + (flags & 0x2000 ? 4 : 0) + (flags & 0x1000 ? 4 : 0);
-  return off + hlen <= end;
+  if ((flags & GRE_VERSION_MASK) > GRE_VERSION_PPTP) return false;
+  return off + greHeaderLen(flags) <= end;
 }
 
 function makeDemux(port: number): Dissector {
