@@ -1,5 +1,23 @@
 /** Shared shapes for benchmarks: every bench returns rows, bench/run.ts prints and records them. */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+function findRoot(start: string): string {
+  let dir = start;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + start);
+    dir = up;
+  }
+  return dir;
+}
+
+/** The repository root (from bench/ under tsx and from dist/bench/ when built). */
+export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+/** The built CLI. */
+export const BIN = join(ROOT, 'bin', 'gretool.js');
 
 export interface BenchRow {
   bench: string;       // e.g. "read", "dissect summary"

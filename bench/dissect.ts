@@ -16,27 +16,15 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createCaptureWriter, forEachRecord, openCapture } from '../src/capture/index.js';
 import '../src/dissectors/index.js';
 import { fieldByName, wantMask } from '../src/engine/fields.js';
 import { Pipeline } from '../src/engine/pipeline.js';
 import { compileFilter } from '../src/filter/index.js';
-import { row, timeCommand, type BenchRow } from './common.js';
+import { BIN, row, timeCommand, type BenchRow } from './common.js';
 
-function findRoot(start: string): string {
-  let dir = start;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + start);
-    dir = up;
-  }
-  return dir;
-}
-
-const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
-const BIN = join(ROOT, 'bin', 'gretool.js');
 
 const FIELDS = ['-T', 'fields', '-e', 'frame.number', '-e', 'gre.key', '-e', 'mip6.gre_key'];
 

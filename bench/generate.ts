@@ -4,14 +4,10 @@
  * a process: once into `dir` (this is the capture the other benchmarks read), once into
  * /dev/null (the generator without the disk), and once as pcapng.
  */
-import { existsSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { row, timeCommand, type BenchRow } from './common.js';
+import { BIN as bin, ROOT as root, row, timeCommand, type BenchRow } from './common.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = [join(here, '..', '..'), join(here, '..')].find((d) => existsSync(join(d, 'bin', 'gretool.js')))!;
-const bin = join(root, 'bin', 'gretool.js');
 
 export async function benchGenerate(dir: string, frames = 1_000_000): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];

@@ -6,25 +6,13 @@
  *   npm run build && node dist/bench/read.js [frames]
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createCaptureWriter, forEachRecord, openCapture, type CaptureFormat } from '../src/capture/index.js';
-import { row, timeCommand, type BenchRow } from './common.js';
+import { BIN, row, timeCommand, type BenchRow } from './common.js';
 
-function findRoot(start: string): string {
-  let dir = start;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above ' + start);
-    dir = up;
-  }
-  return dir;
-}
-
-const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
-const BIN = join(ROOT, 'bin', 'gretool.js');
 
 /** Deterministic packet sizes: 50% small (60–200), 30% near-MTU (1400–1500), 20% anything. */
 function sizeAt(seed: number): number {

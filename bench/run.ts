@@ -6,14 +6,10 @@
  */
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import type { BenchRow } from './common.js';
+import { BIN as bin, ROOT as root, type BenchRow } from './common.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..', '..');
-const bin = join(root, 'bin', 'gretool.js');
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
