@@ -33,6 +33,7 @@
  */
 import type { Dissector } from '../../engine/dispatch.js';
 import { MALFORMED, TRUNCATED, type Packet } from '../../engine/packet.js';
+import { finish, onesSum } from '../../engine/checksum.js';
 
 export const SLOT_NET_END = 15;
 export const SLOT_IN_ERROR = 14;
@@ -77,20 +78,11 @@ export function inErrorPacket(p: Packet): boolean {
 
 /** One's-complement sum (not folded, not inverted) of frame bytes [off, off+len), added to acc. */
 export function sumBytes(p: Packet, off: number, len: number, acc: number): number {
-  const d = p.data;
-  let i = p.base + off;
-  const end = i + len;
-  let s = acc;
-  for (; i + 1 < end; i += 2) s += (d[i]! << 8) | d[i + 1]!;
-  if (i < end) s += d[i]! << 8;
-  return s;
+  const i = p.base + off;
+  return onesSum(p.data, i, i + len, acc);
 }
-
-/** Folds a 32-bit+ sum to 16 bits and inverts it: the checksum value. */
-export function foldSum(s: number): number {
-  while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 65536);
-  return ~s & 0xffff;
-}
+/** Folds a running sum to 16 bits and inverts it: the checksum value (the engine's `finish`). */
+export const foldSum = finish;
 
 /**
  * Pseudo-header sum (RFC 768 / RFC 793 for IPv4, RFC 8200 §8.1 for IPv6) from the innermost
