@@ -13,6 +13,11 @@ export const MAX_CAPLEN = 256 * 1024;
 export const MAX_BLOCK = 16 * 1024 * 1024;
 /** Default read size. */
 export const DEFAULT_CHUNK = 4 * 1024 * 1024;
+/**
+ * Room kept in front of each read-ahead chunk for the unfinished record of the previous chunk
+ * (the largest pcap record fits; a longer pcapng block is joined by copying instead).
+ */
+const HEADROOM = MAX_CAPLEN + 64;
 /** Warnings of one kind listed individually before they are only counted. */
 const WARNINGS_PER_KIND = 10;
 
@@ -43,6 +48,14 @@ export abstract class ChunkReader implements CaptureReader {
   protected eof = false;
   protected readonly rec: PacketRecord;
   private readonly warnCounts = new Map<string, number>();
+  /**
+   * Read-ahead: while the records of one chunk are dissected, the next chunk is read into the
+   * spare buffer behind HEADROOM bytes, where the unfinished tail of the current chunk is then
+   * copied. Records stay valid until the next fill(), as before: the buffer they view becomes
+   * the spare only then.
+   */
+  private ahead: { buf: Uint8Array; read: Promise<number> } | null = null;
+  private spare: Uint8Array | null = null;
 
   constructor(
     protected readonly src: ByteSource,
@@ -82,15 +95,24 @@ export abstract class ChunkReader implements CaptureReader {
     if (this.failure) throw this.failure;
     if (this.eof) return this.finish();
     const tail = this.end - this.pos;
+    const size = this.info.fileSize;
+    if (tail > 0 && this.need > tail && size !== undefined && this.base + this.pos + this.need > size) {
+      // a record that cannot fit in what is left of the file: no point reading on
+      await this.settleAhead();
+      this.failure = this.truncatedError(size - this.base - this.pos);
+      throw this.failure;
+    }
+    if (this.ahead !== null) return this.takeAhead(tail);
+    const more = await this.fillDirect(tail);
+    if (more) this.readAhead();
+    return more;
+  }
+
+  /** The first fill: one read into the current buffer, after its unfinished tail. */
+  private async fillDirect(tail: number): Promise<boolean> {
     const want = Math.max(this.need, tail) + Math.min(this.chunkSize, 64 * 1024);
     let buf = this.buf;
     if (want > buf.length) {
-      // Do not grow the buffer for a record that cannot fit in what is left of the file.
-      const size = this.info.fileSize;
-      if (size !== undefined && this.base + this.pos + this.need > size) {
-        this.failure = this.truncatedError(size - this.base - this.pos);
-        throw this.failure;
-      }
       // A record larger than the buffer (bounded by MAX_BLOCK): grow once.
       const bigger = new Uint8Array(Math.max(want, this.chunkSize));
       bigger.set(buf.subarray(this.pos, this.end));
@@ -106,14 +128,74 @@ export abstract class ChunkReader implements CaptureReader {
     try {
       n = await this.src.read(buf, tail, buf.length - tail);
     } catch (err) {
-      this.failure = err instanceof GretoolError ? err : new GretoolError('CAPTURE_OPEN', `${this.display}: read error: ${String(err)}`);
-      throw this.failure;
+      throw this.readFailed(err);
     }
     if (n === 0) {
       this.eof = true;
       return this.finish();
     }
     this.end = tail + n;
+    return true;
+  }
+
+  private readFailed(err: unknown): GretoolError {
+    this.failure = err instanceof GretoolError ? err : new GretoolError('CAPTURE_OPEN', `${this.display}: read error: ${String(err)}`);
+    return this.failure;
+  }
+
+  /** Starts reading the next chunk into the spare buffer, behind the headroom. */
+  private readAhead(): void {
+    let buf = this.spare;
+    this.spare = null;
+    if (buf === null || buf.length < HEADROOM + this.chunkSize) buf = new Uint8Array(HEADROOM + this.chunkSize);
+    const read = this.src.read(buf, HEADROOM, this.chunkSize);
+    read.catch(() => undefined); // observed by takeAhead()/settleAhead(); never unhandled
+    this.ahead = { buf, read };
+  }
+
+  /** Waits for a pending read-ahead, ignoring its outcome (before failing or closing). */
+  private async settleAhead(): Promise<void> {
+    const a = this.ahead;
+    this.ahead = null;
+    if (a !== null) await a.read.catch(() => 0);
+  }
+
+  /** A fill served by the read-ahead: the tail moves in front of the new bytes. */
+  private async takeAhead(tail: number): Promise<boolean> {
+    const a = this.ahead!;
+    this.ahead = null;
+    let n: number;
+    try {
+      n = await a.read;
+    } catch (err) {
+      throw this.readFailed(err);
+    }
+    if (n === 0) {
+      this.eof = true;
+      return this.finish();
+    }
+    const old = this.buf;
+    if (tail <= HEADROOM) {
+      const start = HEADROOM - tail;
+      if (tail > 0) a.buf.set(old.subarray(this.pos, this.end), start);
+      this.base += this.pos - start;
+      this.buf = a.buf;
+      this.pos = start;
+      this.end = HEADROOM + n;
+      this.spare = old;
+    } else {
+      // an unfinished pcapng block longer than the headroom: join it and the new bytes
+      const joined = new Uint8Array(Math.max(tail + n, this.chunkSize));
+      joined.set(old.subarray(this.pos, this.end));
+      joined.set(a.buf.subarray(HEADROOM, HEADROOM + n), tail);
+      this.base += this.pos;
+      this.buf = joined;
+      this.pos = 0;
+      this.end = tail + n;
+      this.spare = a.buf;
+    }
+    this.need = 0;
+    this.readAhead();
     return true;
   }
 
@@ -153,6 +235,7 @@ export abstract class ChunkReader implements CaptureReader {
   }
 
   async close(): Promise<void> {
+    await this.settleAhead();
     await this.src.close();
   }
 
