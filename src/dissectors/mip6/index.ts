@@ -134,9 +134,11 @@ export function dissectMh(p: Packet, mh: number, end: number, parent: number, ov
   verifyChecksum(p, mh, end, cs);
 
   // Info: tshark's message name, "Proxy " when the P flag is there to be read
-  if (type === MH_TYPE.BU && p.has(mh + BU_OFF_FLAGS, 2, end) && p.u16(mh + BU_OFF_FLAGS) & BU_FLAG.P) info.str('Proxy ');
-  else if (type === MH_TYPE.BA && p.has(mh + BA_OFF_FLAGS, 1, end) && p.u8(mh + BA_OFF_FLAGS) & BA_FLAG.P) info.str('Proxy ');
-  info.str(MH_TYPE_NAMES[type] ?? UNKNOWN_MH_NAME[type]!);
+  if (p.colsOn) {
+    if (type === MH_TYPE.BU && p.has(mh + BU_OFF_FLAGS, 2, end) && p.u16(mh + BU_OFF_FLAGS) & BU_FLAG.P) info.str('Proxy ');
+    else if (type === MH_TYPE.BA && p.has(mh + BA_OFF_FLAGS, 1, end) && p.u8(mh + BA_OFF_FLAGS) & BA_FLAG.P) info.str('Proxy ');
+    info.str(MH_TYPE_NAMES[type] ?? UNKNOWN_MH_NAME[type]!);
+  }
 
   const msg = messageTable.get(type) ?? unknownMessage;
   msg.dissect(p, mh, end, root);

@@ -43,6 +43,7 @@ const BA_FLAG_MASKS = [BA_FLAG.K, BA_FLAG.R, BA_FLAG.P, BA_FLAG.T, BA_FLAG.B];
 
 /** " seq=7 lifetime=100 (400s)" / " lifetime=0 (dereg)" */
 function infoSeqLifetime(p: Packet, seq: number, lifetime: number, dereg: boolean): void {
+  if (!p.colsOn) return;
   const info = p.cols.info;
   info.str(' seq=').dec(seq).str(' lifetime=').dec(lifetime);
   if (lifetime === 0 && dereg) info.str(' (dereg)');
@@ -50,6 +51,7 @@ function infoSeqLifetime(p: Packet, seq: number, lifetime: number, dereg: boolea
 }
 
 function infoFlags(p: Packet, flags: number, letters: string, masks: readonly number[]): void {
+  if (!p.colsOn) return;
   const info = p.cols.info;
   let first = true;
   for (let i = 0; i < masks.length; i++) {
@@ -126,8 +128,7 @@ reg(MH_TYPE.BA, 'mip6.ba', (p, mh, end, root) => {
   if (flags & BA_FLAG.RESERVED) p.expert(X.baReservedFlags, r, flags & BA_FLAG.RESERVED);
   if (ctx.bFlag && !ctx.proxy) p.expert(X.bWithoutP, b, 'Binding Acknowledgement');
   if (flags & BA_FLAG.R) p.cols.proto = 'NEMO';
-  const info = p.cols.info;
-  info.str(' status=').dec(status).str(' (').str(BA_STATUS_SHORT[status] ?? BA_STATUS_NAMES[status] ?? 'unknown').byte(41);
+  if (p.colsOn) p.cols.info.str(' status=').dec(status).str(' (').str(BA_STATUS_SHORT[status] ?? BA_STATUS_NAMES[status] ?? 'unknown').byte(41);
   infoSeqLifetime(p, p.u16(mh + BA_OFF_SEQ), lifetime, false);
   infoFlags(p, flags, BA_FLAG_LETTERS, BA_FLAG_MASKS);
   ctx.optStart = mh + BA_OFF_OPTIONS;
@@ -236,7 +237,7 @@ reg(MH_TYPE.BR, 'mip6.br', (p, mh, end, root) => {
   p.need(mh + 6, 1, end);
   const type = p.u8(mh + 6);
   if (type === 1) {
-    p.cols.info.str(' Indication');
+    if (p.colsOn) p.cols.info.str(' Indication');
     const s = sub(p, mh + 6, 6, end, root, 'Binding Revocation Indication');
     item(p, F.bri_type, mh + 6, 1, end, s);
     item(p, F.bri_trigger, mh + 7, 1, end, s);
@@ -246,7 +247,7 @@ reg(MH_TYPE.BR, 'mip6.br', (p, mh, end, root) => {
     item(p, F.bri_ig, mh + 10, 2, end, s);
     item(p, F.bri_res, mh + 10, 2, end, s);
   } else if (type === 2) {
-    p.cols.info.str(' Acknowledge');
+    if (p.colsOn) p.cols.info.str(' Acknowledge');
     const s = sub(p, mh + 6, 6, end, root, 'Binding Revocation Acknowledge');
     item(p, F.bri_type, mh + 6, 1, end, s);
     item(p, F.bri_status, mh + 7, 1, end, s);

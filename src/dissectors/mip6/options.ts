@@ -132,6 +132,7 @@ reg(OPT.MNID, F.o_mnid, (p, off, end, node, len) => {
 
 /** Appends printable ASCII of bytes [from, to) to the Info column ('.' for others, at most 64). */
 function infoPrintable(p: Packet, label: string, from: number, to: number): void {
+  if (!p.colsOn) return;
   const info = p.cols.info.str(label);
   const lim = to - from > 64 ? from + 64 : to;
   for (let i = from; i < lim; i++) {
@@ -286,8 +287,9 @@ reg(OPT.GRE_KEY, F.o_grek, (p, off, end, node, len) => {
     const key = p.u32(off + 4);
     p.addNum(F.gre_key_hex, off + 4, 4, node, key, GENERATED);
     ctx.greWithKey = true;
-    info.str(' GRE-key=').dec(key).str(' (').hex0x(key, 8).byte(41);
-  } else if (len === GRE_KEY_LEN_NO_KEY) info.str(' GRE(no key)');
+    if (p.colsOn) info.str(' GRE-key=').dec(key).str(' (').hex0x(key, 8).byte(41);
+  } else if (!p.colsOn) return;
+  else if (len === GRE_KEY_LEN_NO_KEY) info.str(' GRE(no key)');
   else info.str(' GRE(bad length ').dec(len).byte(41);
 });
 
