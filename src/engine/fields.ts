@@ -41,6 +41,14 @@ export interface FieldSpec {
   /** False when Wireshark 4.0 has no such field (gretool's own fields); parity tests skip those. */
   wireshark?: boolean;
   /**
+   * True when every occurrence's value is its bytes as they stand in the frame: an address, or
+   * a big-endian integer of the type's full width with no mask, never a computed value. A display
+   * filter comparing such a field with a constant may then skip frames whose bytes do not hold
+   * the constant without dissecting them (src/filter/prefilter.ts). Checked over every sample
+   * and generated capture by test/filter/prefilter.test.ts.
+   */
+  wire?: boolean;
+  /**
    * A value computed when read rather than stored at dissection time (frame.protocols, times).
    * Numbers for numeric types and times (times: nanoseconds as a number for rel_time; for
    * abs_time the formatter reads the packet's timestamp), strings for string types.
@@ -61,6 +69,7 @@ export interface FieldDef extends Required<Pick<FieldSpec, 'abbrev' | 'name' | '
   unit: string;
   description: string;
   wireshark: boolean;
+  wire: boolean;
   /** Protocol id this field belongs to (its own id for a protocol). */
   proto: number;
 }
@@ -106,6 +115,7 @@ export function defineField(spec: FieldSpec): number {
     unit: spec.unit ?? '',
     description: spec.description ?? '',
     wireshark: spec.wireshark ?? true,
+    wire: spec.wire ?? false,
     proto: -1,
     compute: spec.compute,
   };

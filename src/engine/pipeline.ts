@@ -111,6 +111,22 @@ export class Pipeline {
   }
 
   /**
+   * Passes over a record without dissecting it (a display filter's prefilter ruled it out): the
+   * time references move on as if it had been dissected, so frame.time_delta of the next
+   * dissected frame is still measured from the frame just before it in the capture.
+   */
+  skip(rec: PacketRecord): void {
+    const p = this.packet;
+    if (!this.started) {
+      this.started = true;
+      p.firstSec = rec.tsSec;
+      p.firstNsec = rec.tsNsec;
+    }
+    p.prevSec = rec.tsSec;
+    p.prevNsec = rec.tsNsec;
+  }
+
+  /**
    * Dissects the current frame again (the bytes handed to the last dissect call must still be
    * valid), materialising `want` (null: everything) and the columns when `columns`. Time
    * references see it as the same frame. Post-dissectors are not run again (they may keep

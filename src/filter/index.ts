@@ -17,8 +17,10 @@ import { checkFilter } from './check.js';
 import { compileTest } from './compile.js';
 import { FilterError } from './errors.js';
 import { parseFilter } from './parser.js';
+import { needlesOf } from './prefilter.js';
 
 export { FilterError, formatFilterError } from './errors.js';
+export { NeedleScan } from './prefilter.js';
 
 export interface DisplayFilter {
   /** The filter as given. */
@@ -27,6 +29,11 @@ export interface DisplayFilter {
   matches(p: Packet): boolean;
   /** Ids of the fields (and protocols) the filter references, in order of first use. */
   readonly fields: readonly number[];
+  /**
+   * Byte strings of which every matching frame holds at least one (src/filter/prefilter.ts),
+   * or null: a frame holding none of them can be skipped without dissection.
+   */
+  readonly needles?: readonly Uint8Array[] | null;
 }
 
 /** Compiles a display filter; throws GretoolError('FILTER') with a caret message. */
@@ -35,7 +42,7 @@ export function compileFilter(text: string): DisplayFilter {
     const ast = parseFilter(text);
     const { test, fields } = checkFilter(text, ast);
     const matches = compileTest(test);
-    return { text, matches, fields: Object.freeze(fields) };
+    return { text, matches, fields: Object.freeze(fields), needles: needlesOf(test) };
   } catch (e) {
     if (e instanceof GretoolError) throw e;
     // a bug in the filter engine must still surface as a filter error, never as a crash
@@ -45,4 +52,4 @@ export function compileFilter(text: string): DisplayFilter {
 }
 
 /** A filter that matches every frame (what an empty filter compiles to). */
-export const MATCH_ALL: DisplayFilter = Object.freeze({ text: '', matches: () => true, fields: Object.freeze([]) });
+export const MATCH_ALL: DisplayFilter = Object.freeze({ text: '', matches: () => true, fields: Object.freeze([]), needles: null });

@@ -9,13 +9,15 @@ import type { CaptureInfo, CaptureReader, CaptureWarning } from '../capture/type
 import { fieldByName, unionWant, wantForFields, wantMask } from '../engine/fields.js';
 import { Pipeline, type PostDissector } from '../engine/pipeline.js';
 import type { Packet } from '../engine/packet.js';
-import { compileFilter, type DisplayFilter } from '../filter/index.js';
+import { compileFilter, NeedleScan, type DisplayFilter } from '../filter/index.js';
 import { Frame } from './frame.js';
 import { TimeColumn, precisionTable, type TimeFormat } from './timefmt.js';
 
 /** A compiled display filter (src/filter's `compileFilter` result, or any predicate). */
 export interface PacketFilter {
   matches(p: Packet): boolean;
+  /** Byte strings every matching frame holds (DisplayFilter.needles): others are not dissected. */
+  readonly needles?: readonly Uint8Array[] | null;
 }
 
 export interface DissectOptions {
@@ -110,6 +112,12 @@ interface Setup {
   pipe: Pipeline;
   frame: Frame;
   test: ((p: Packet) => boolean) | null;
+  /**
+   * The filter's literal prefilter (src/filter/prefilter.ts): a record it rejects cannot match
+   * and is skipped undissected. Null when the filter has no literals, or when post-dissectors
+   * (which keep state across frames) must see every frame.
+   */
+  scan: NeedleScan | null;
   /** Dissects the current frame again for the callback, when the first pass did not cover it. */
   upgrade: Materialise | null;
   /** Refreshes per-interface time precision after interfaces appear mid-file. */
@@ -129,15 +137,18 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
     const frame = new Frame(p, () => (col ??= new TimeColumn(opts.timeFormat ?? 'r', digits, deltaFid)), pipe);
     let test: ((p: Packet) => boolean) | null = null;
     let testWant: Uint8Array | null = null;
+    let needles: readonly Uint8Array[] | null | undefined = null;
     const f = opts.filter;
     if (typeof f === 'string') {
       const compiled = compileDisplayFilter(f);
       test = (pk) => compiled.matches(pk);
       testWant = filterWant(compiled);
+      needles = compiled.needles;
     } else if (typeof f === 'function') test = () => f(frame);
     else if (f) {
       test = (pk) => f.matches(pk);
       testWant = filterWant(f);
+      needles = f.needles;
     }
     // what to materialise: the callback's needs (output), and before the filter (first) the
     // filter's fields, plus the output's when they are a plain mask (one pass then suffices)
@@ -166,7 +177,9 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
       const d = precisionTable(reader.info);
       for (let i = 0; i < d.length; i++) digits[i] = d[i]!;
     };
-    return { reader, opened, pipe, frame, test, upgrade, refresh };
+    const stateful = (opts.postDissectors ?? []).length > 0;
+    const scan = needles && needles.length > 0 && !stateful ? new NeedleScan(needles) : null;
+    return { reader, opened, pipe, frame, test, scan, upgrade, refresh };
   } catch (err) {
     if (opened) await reader.close();
     throw err;
@@ -184,7 +197,7 @@ export async function dissectCapture(
   onFrame: (frame: Frame) => unknown,
   opts: DissectOptions = {},
 ): Promise<DissectResult> {
-  const { reader, opened, pipe, frame, test, upgrade, refresh } = await setup(source, opts);
+  const { reader, opened, pipe, frame, test, scan, upgrade, refresh } = await setup(source, opts);
   try {
     if (opts.onOpen) await opts.onOpen(reader);
     const p = pipe.packet;
@@ -193,6 +206,11 @@ export async function dissectCapture(
     let displayed = 0;
     outer: for (;;) {
       for (let rec = reader.next(); rec !== null; rec = reader.next()) {
+        if (scan !== null && !scan.mayMatch(rec.data, rec.offset, rec.caplen)) {
+          pipe.skip(rec);
+          if (++read >= max) break outer;
+          continue;
+        }
         pipe.dissect(rec);
         read++;
         if (test === null || test(p)) {
@@ -204,6 +222,7 @@ export async function dissectCapture(
       }
       if (opts.onChunk) await opts.onChunk();
       if (!(await reader.fill())) break;
+      scan?.reset();
       refresh();
     }
     return { read, displayed, info: reader.info, warnings: reader.warnings };
@@ -220,7 +239,7 @@ export async function* dissectFrames(
   source: CaptureSource | CaptureReader,
   opts: Omit<DissectOptions, 'onChunk'> = {},
 ): AsyncGenerator<Frame, void, undefined> {
-  const { reader, opened, pipe, frame, test, upgrade, refresh } = await setup(source, opts);
+  const { reader, opened, pipe, frame, test, scan, upgrade, refresh } = await setup(source, opts);
   try {
     if (opts.onOpen) await opts.onOpen(reader);
     const p = pipe.packet;
@@ -228,6 +247,11 @@ export async function* dissectFrames(
     let read = 0;
     for (;;) {
       for (let rec = reader.next(); rec !== null; rec = reader.next()) {
+        if (scan !== null && !scan.mayMatch(rec.data, rec.offset, rec.caplen)) {
+          pipe.skip(rec);
+          if (++read >= max) return;
+          continue;
+        }
         pipe.dissect(rec);
         read++;
         if (test === null || test(p)) {
@@ -237,6 +261,7 @@ export async function* dissectFrames(
         if (read >= max) return;
       }
       if (!(await reader.fill())) return;
+      scan?.reset();
       refresh();
     }
   } finally {

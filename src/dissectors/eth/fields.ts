@@ -9,15 +9,15 @@ const IG: readonly [string, string] = ['Group address (multicast/broadcast)', 'I
 
 export const F = defineFields({
   eth: { abbrev: 'eth', name: 'Ethernet', type: 'protocol' },
-  dst: { abbrev: 'eth.dst', name: 'Destination', type: 'ether', description: 'Destination Hardware Address' },
+  dst: { abbrev: 'eth.dst', name: 'Destination', type: 'ether', description: 'Destination Hardware Address', wire: true },
   // BASE_OUI in Wireshark; `-T fields` prints the 24-bit value in decimal
   dst_oui: { abbrev: 'eth.dst.oui', name: 'Destination OUI', type: 'uint24', description: 'Destination Organizationally Unique Identifier' },
-  src: { abbrev: 'eth.src', name: 'Source', type: 'ether', description: 'Source Hardware Address' },
+  src: { abbrev: 'eth.src', name: 'Source', type: 'ether', description: 'Source Hardware Address', wire: true },
   src_oui: { abbrev: 'eth.src.oui', name: 'Source OUI', type: 'uint24', description: 'Source Organizationally Unique Identifier' },
   len: { abbrev: 'eth.len', name: 'Length', type: 'uint16' },
   type: { abbrev: 'eth.type', name: 'Type', type: 'uint16', base: 'hex', strings: ETHERTYPE_NAMES },
   invalid_lentype: { abbrev: 'eth.invalid_lentype', name: 'Invalid length/type', type: 'uint16', base: 'hex_dec' },
-  addr: { abbrev: 'eth.addr', name: 'Address', type: 'ether', description: 'Source or Destination Hardware Address' },
+  addr: { abbrev: 'eth.addr', name: 'Address', type: 'ether', description: 'Source or Destination Hardware Address', wire: true },
   addr_oui: { abbrev: 'eth.addr.oui', name: 'Address OUI', type: 'uint24', description: 'Address Organizationally Unique Identifier' },
   padding: { abbrev: 'eth.padding', name: 'Padding', type: 'bytes', description: 'Ethernet Padding' },
   trailer: { abbrev: 'eth.trailer', name: 'Trailer', type: 'bytes', description: 'Ethernet Trailer or Checksum' },

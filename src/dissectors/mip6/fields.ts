@@ -308,7 +308,7 @@ export const F = defineFields({
   // GRE Key (33). Wireshark 4.0 shows the option's Reserved with the field of the IPv4
   // Default-Router option (mip6.ipv4dra.reserved); gretool adds it under its own name too.
   grek_reserved: own(u16('gretool.mip6.grekey.reserved', 'Reserved', { description: 'GRE Key option Reserved (RFC 5845 §6.1): sender 0, receiver ignores' })),
-  gre_key: u32('mip6.gre_key', 'GRE Key', { description: 'RFC 5845 GRE Key Identifier: downlink key in a PBU, uplink key in a PBA' }),
+  gre_key: u32('mip6.gre_key', 'GRE Key', { description: 'RFC 5845 GRE Key Identifier: downlink key in a PBU, uplink key in a PBA', wire: true }),
   gre_key_hex: own(u32('gretool.mip6.gre_key_hex', 'GRE Key (hex)', { base: 'hex', description: 'The same key printed like gre.key, for matching data packets' })),
   mhipv6ap_code: u8('mip6.mhipv6ap.opt_code', 'Option-Code'),
   mhipv6ap_len: u8('mip6.mhipv6ap.len', 'Prefix Length'),
