@@ -3,9 +3,9 @@ import { defineFields } from './fields.js';
 import { defineExperts } from './expert.js';
 
 export const BUILTIN = defineFields({
-  malformed: { abbrev: '_ws.malformed', name: 'Malformed Packet', type: 'protocol' },
-  short: { abbrev: '_ws.short', name: 'Packet size limited during capture', type: 'protocol' },
-  expert: { abbrev: '_ws.expert', name: 'Expert Info', type: 'protocol' },
+  malformed: { abbrev: '_ws.malformed', name: 'Malformed Packet', short: 'Malformed packet', type: 'protocol' },
+  short: { abbrev: '_ws.short', name: 'Packet size limited during capture', short: 'Short frame', type: 'protocol' },
+  expert: { abbrev: '_ws.expert', name: 'Expert Info', short: 'Expert', type: 'protocol' },
 });
 
 export const EXPERT = defineExperts({

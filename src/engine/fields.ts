@@ -25,6 +25,11 @@ export interface FieldSpec {
   abbrev: string;
   /** Display name, e.g. "GRE Key". */
   name: string;
+  /**
+   * Protocols: Wireshark's short name ("IPv4", "MIPv6"; `tshark -G protocols`, second column)
+   * where it differs from `name`. Engine items name the protocol by it ("[Malformed Packet: MIPv6]").
+   */
+  short?: string;
   type: FieldType;
   base?: Base;
   /** Bit mask within the field's container (uint types and booleans). */
@@ -70,6 +75,8 @@ export interface FieldDef extends Required<Pick<FieldSpec, 'abbrev' | 'name' | '
   description: string;
   wireshark: boolean;
   wire: boolean;
+  /** Short name (protocols; `name` when none is declared). */
+  short: string;
   /** Protocol id this field belongs to (its own id for a protocol). */
   proto: number;
 }
@@ -116,6 +123,7 @@ export function defineField(spec: FieldSpec): number {
     description: spec.description ?? '',
     wireshark: spec.wireshark ?? true,
     wire: spec.wire ?? false,
+    short: spec.short ?? spec.name,
     proto: -1,
     compute: spec.compute,
   };

@@ -149,6 +149,12 @@ export class Packet {
   netVersion = 0;
   netSrc = 0;
   netDst = 0;
+  /**
+   * pcapng input: the capture's interfaces so far (frame.interface_id and the Frame label name
+   * them, as tshark does); null for pcap, which has no interface blocks. Set by whoever opens
+   * the capture; kept from frame to frame.
+   */
+  interfaces: readonly { name?: string }[] | null = null;
   /** Set by the pipeline for --debug: rethrow dissector bugs. */
   debug = false;
   // --- capture-wide time references, maintained by the pipeline
@@ -379,7 +385,7 @@ export class Packet {
 
   /** Records an exception caught at a layer boundary. Public for the pipeline's top level. */
   caught(e: unknown, d: Dissector | undefined, parent: number): void {
-    const name = d ? fieldDef(d.proto).name : 'Frame';
+    const name = d ? fieldDef(d.proto).short : 'Frame';
     if (e === TRUNCATED) {
       const n = this.add(EXPERT_NODE_SHORT, -1, 0, parent, GENERATED);
       this.expert(EXPERT.short, n, name);

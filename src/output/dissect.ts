@@ -131,6 +131,7 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
     const pipe = new Pipeline({ debug: opts.debug ?? false });
     for (const pd of opts.postDissectors ?? []) pipe.addPostDissector(pd);
     const p = pipe.packet;
+    p.interfaces = reader.info.format === 'pcapng' ? reader.info.interfaces : null;
     const digits = precisionTable(reader.info);
     const deltaFid = fieldByName('frame.time_delta')?.id ?? -1;
     let col: TimeColumn | null = null;

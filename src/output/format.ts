@@ -254,8 +254,13 @@ export function protocolLabel(p: Packet, node: number, def: FieldDef = fieldDef(
   return def.name;
 }
 
-/** The `-T fields` value of a protocol node: its label (tshark), but the bytes of "data". */
+/**
+ * The `-T fields` value of a protocol node, as tshark prints it: the label the dissector gave it
+ * (compute, or text set on the node), else the protocol's filter name; the bytes of "data".
+ */
 function protocolValue(p: Packet, node: number, def: FieldDef): string {
+  if (def.id === BUILTIN.malformed || def.id === BUILTIN.short) return '[' + protocolLabel(p, node, def) + ']'; // tshark's label has the brackets
+  if (p.tree.strs[node] === undefined && def.compute === undefined && def.abbrev !== 'data') return def.abbrev;
   if (def.abbrev === 'data' && p.tree.strs[node] === undefined && !def.compute) {
     const b = protoScratch.clear();
     const off = p.tree.off[node]!;

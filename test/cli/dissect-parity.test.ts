@@ -40,13 +40,17 @@ function captures(): string[] {
 /** Known differences: field → reason, optionally limited to some inputs. */
 const KNOWN: { field: string; reason: string; applies: (path: string) => boolean }[] = [
   {
-    field: 'frame.interface_id',
-    reason: 'tshark 4.0 shows frame.interface_id only for pcapng input; gretool always adds it (frame dissector)',
-    applies: (path) => !/\.pcapng(\.gz)?$/.test(path),
+    field: '_ws.malformed',
+    reason: 'tshark 4.0 adds a second, unlabelled _ws.malformed item inside the expert info of a malformed frame (-T fields prints it as "_ws.malformed"); gretool has the one labelled item',
+    applies: () => true,
   },
 ];
 
-const TSHARK_EXTRA = ['-o', 'tcp.relative_sequence_numbers:FALSE'];
+/**
+ * gretool resolves no names and shows raw TCP sequence numbers: tshark -n (protocol labels then
+ * show addresses and ports as numbers) and absolute sequence numbers.
+ */
+const TSHARK_EXTRA = ['-n', '-o', 'tcp.relative_sequence_numbers:FALSE'];
 
 let tsharkFields: Set<string> | undefined;
 function tsharkKnows(name: string): boolean {
@@ -61,7 +65,8 @@ function tsharkKnows(name: string): boolean {
 }
 
 /**
- * Wireshark fields (not protocols) present in the capture, in registry order, and the frames
+ * Wireshark fields and protocols (whose -T fields text is the protocol item's label) present in
+ * the capture, in registry order, and the frames
  * (0-based) whose stack holds a protocol tshark does not have.
  */
 async function fieldsIn(path: string): Promise<{ fields: string[]; beyondTshark: Set<number> }> {
@@ -78,7 +83,7 @@ async function fieldsIn(path: string): Promise<{ fields: string[]; beyondTshark:
   const fields = [...seen]
     .sort((a, b) => a - b)
     .map((id) => fieldDef(id))
-    .filter((d) => d.wireshark && d.type !== 'protocol')
+    .filter((d) => d.wireshark)
     .map((d) => d.abbrev);
   return { fields, beyondTshark };
 }

@@ -139,7 +139,7 @@ test('the correlator sees the frames -Y rejects: a PBA printed alone still names
 });
 
 test('-V shows the generated fields in a "gretool" subtree; -2 adds the PBU → PBA reference', () => {
-  const block = (out: string, n: number) => out.split(/\n(?=Frame\n)/)[n - 1]!;
+  const block = (out: string, n: number) => out.split(/\n(?=Frame \d+: )/)[n - 1]!;
   const one = ok(['dissect', HANDOFF, '-V', '-c', '3']);
   assert.match(block(one, 1), /\[gretool session correlation\]\n {4}\[Binding \(mobility session\): 1\]\n {4}\[Message kind: initial\]\n/);
   assert.doesNotMatch(block(one, 1), /Paired message/);

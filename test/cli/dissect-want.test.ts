@@ -59,7 +59,7 @@ for (const file of CAPTURES) {
   }
 
   test(`${name}: -V -Y gives the full tree of the matching frames`, async () => {
-    const split = (s: string) => s.split(/\n(?=Frame\n)/).map((b) => b.trimEnd()).filter(Boolean);
+    const split = (s: string) => s.split(/\n(?=Frame \d+: )/).map((b) => b.trimEnd()).filter(Boolean);
     const full = split(ok(['dissect', file, '-V']));
     const sel = await selected(file, 'gre || mipv6');
     assert.deepEqual(split(ok(['dissect', file, '-V', '-Y', 'gre || mipv6'])), full.filter((_, i) => sel.has(i + 1)));

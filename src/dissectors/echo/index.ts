@@ -24,7 +24,7 @@ import { inErrorPacket, SLOT_TCP_DPORT, SLOT_UDP_DPORT } from '../ipv4/inet.js';
 export const ECHO_PORT = 7;
 
 export const ECHO_FIELDS = defineFields({
-  echo: { abbrev: 'echo', name: 'Echo', type: 'protocol' },
+  echo: { abbrev: 'echo', name: 'Echo', short: 'ECHO', type: 'protocol' },
   data: { abbrev: 'echo.data', name: 'Echo data', type: 'bytes' },
   request: { abbrev: 'echo.request', name: 'Echo request', type: 'boolean' },
   response: { abbrev: 'echo.response', name: 'Echo response', type: 'boolean' },

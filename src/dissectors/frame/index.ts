@@ -6,9 +6,11 @@ import { defineFields, fieldDef } from '../../engine/fields.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
 import { GENERATED } from '../../engine/packet.js';
+import { labelBuf } from '../../engine/label.js';
+import type { TextBuf } from '../../engine/textbuf.js';
 
 const F = defineFields({
-  frame: { abbrev: 'frame', name: 'Frame', type: 'protocol' },
+  frame: { abbrev: 'frame', name: 'Frame', type: 'protocol', compute: frameLabel },
   interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint32' },
   encap_type: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int16', description: 'Wireshark encapsulation number (WTAP_ENCAP) of the link type' },
   link_type: { abbrev: 'gretool.link_type', name: 'Link type (pcap LINKTYPE_*)', type: 'uint16', wireshark: false },
@@ -32,6 +34,24 @@ const F = defineFields({
 export const FRAME_FIELDS = F;
 
 /** Wireshark's WTAP_ENCAP numbers for the pcap link types we dissect (frame.encap_type). */
+/**
+ * "Frame 3: 182 bytes on wire (1456 bits), 182 bytes captured (1456 bits)", and for pcapng
+ * " on interface eth0, id 0" ("unknown" for an interface without a name), as tshark 4.0.
+ */
+function frameLabel(p: Packet): string {
+  const b = labelBuf().str('Frame ').dec(p.number).str(': ');
+  bytesBits(b, p.origlen).str(' on wire (');
+  b.dec(p.origlen * 8).str(' bits), ');
+  bytesBits(b, p.caplen).str(' captured (');
+  b.dec(p.caplen * 8).str(' bits)');
+  if (p.interfaces !== null) b.str(' on interface ').str(p.interfaces[p.interfaceId]?.name ?? 'unknown').str(', id ').dec(p.interfaceId);
+  return b.toString();
+}
+
+function bytesBits(b: TextBuf, n: number): TextBuf {
+  return b.dec(n).str(n === 1 ? ' byte' : ' bytes');
+}
+
 const WTAP_ENCAP: Record<number, number> = { 0: 15, 1: 1, 101: 7, 113: 25, 228: 129, 229: 130, 276: 210, 12: 7 };
 
 function nsDiff(aSec: number, aNs: number, bSec: number, bNs: number): number {
@@ -56,7 +76,7 @@ export const frameDissector: Dissector = {
       p.addGen(F.number, root, p.number);
       p.addGen(F.len, root, p.origlen);
       p.addGen(F.cap_len, root, p.caplen);
-      p.addGen(F.interface_id, root, p.interfaceId);
+      if (p.interfaces !== null) p.addGen(F.interface_id, root, p.interfaceId);
       if (p.comments) for (const c of p.comments) p.addStr(F.comment, -1, 0, root, c, GENERATED);
       p.add(F.protocols, -1, 0, root, GENERATED);
     }

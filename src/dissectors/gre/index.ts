@@ -110,7 +110,7 @@ function greLabel(p: Packet, node: number): string {
 }
 
 export const GRE_FIELDS = defineFields({
-  gre: { abbrev: 'gre', name: 'Generic Routing Encapsulation', type: 'protocol', compute: greLabel },
+  gre: { abbrev: 'gre', name: 'Generic Routing Encapsulation', short: 'GRE', type: 'protocol', compute: greLabel },
   flags_and_version: { abbrev: 'gre.flags_and_version', name: 'Flags and Version', type: 'uint16', base: 'hex', description: 'The GRE flags are encoded in the first two octets' },
   checksum_bit: { abbrev: 'gre.flags.checksum', name: 'Checksum Bit', type: 'boolean', bits: 16, mask: GRE_FLAG_CHECKSUM, tf: YES_NO, description: 'Indicates if the Checksum field is present' },
   routing_bit: { abbrev: 'gre.flags.routing', name: 'Routing Bit', type: 'boolean', bits: 16, mask: GRE_FLAG_ROUTING, tf: YES_NO, description: 'Indicates if the Routing and Checksum/Offset field are present' },

@@ -62,7 +62,7 @@ function codeTable(type: number): Readonly<Record<number, string>> | undefined {
 }
 
 export const ICMP_FIELDS = defineFields({
-  icmp: { abbrev: 'icmp', name: 'Internet Control Message Protocol', type: 'protocol' },
+  icmp: { abbrev: 'icmp', name: 'Internet Control Message Protocol', short: 'ICMP', type: 'protocol' },
   type: { abbrev: 'icmp.type', name: 'Type', type: 'uint8', strings: TYPE_NAMES },
   code: { abbrev: 'icmp.code', name: 'Code', type: 'uint8' },
   checksum: { abbrev: 'icmp.checksum', name: 'Checksum', type: 'uint16', base: 'hex' },

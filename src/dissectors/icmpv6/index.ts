@@ -46,7 +46,7 @@ const PARAMPROB_CODES: Readonly<Record<number, string>> = {
 };
 
 export const ICMPV6_FIELDS = defineFields({
-  icmpv6: { abbrev: 'icmpv6', name: 'Internet Control Message Protocol v6', type: 'protocol' },
+  icmpv6: { abbrev: 'icmpv6', name: 'Internet Control Message Protocol v6', short: 'ICMPv6', type: 'protocol' },
   type: { abbrev: 'icmpv6.type', name: 'Type', type: 'uint8', strings: TYPE_NAMES, description: 'Indicates the type of the message' },
   code: { abbrev: 'icmpv6.code', name: 'Code', type: 'uint8' },
   checksum: { abbrev: 'icmpv6.checksum', name: 'Checksum', type: 'uint16', base: 'hex' },

@@ -5,6 +5,15 @@ import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
 import { CHECKSUM_STATUS } from './inet.js';
 import { IP_PROTO_NAMES } from './protonames.js';
+import { captured, labelBuf } from '../../engine/label.js';
+
+/** "Internet Protocol Version 4, Src: 10.1.0.10, Dst: 203.0.113.10" (the header's addresses). */
+function ipLabel(p: Packet, node: number): string {
+  const off = p.tree.off[node]!;
+  if (!captured(p, off, 20)) return 'Internet Protocol Version 4';
+  const o = p.base + off;
+  return labelBuf().str('Internet Protocol Version 4, Src: ').ipv4(p.data, o + 12).str(', Dst: ').ipv4(p.data, o + 16).toString();
+}
 
 const text = new TextBuf(48);
 /** Host-name fields (ip.src_host...): tshark without name resolution prints the address. */
@@ -28,7 +37,7 @@ const TS_FLAG: Readonly<Record<number, string>> = { 0: 'Time stamps only', 1: 'T
 const NOT_SET_SET: readonly [string, string] = ['Set', 'Not set'];
 
 export const F = defineFields({
-  ip: { abbrev: 'ip', name: 'Internet Protocol Version 4', type: 'protocol' },
+  ip: { abbrev: 'ip', name: 'Internet Protocol Version 4', short: 'IPv4', type: 'protocol', compute: ipLabel },
   version: { abbrev: 'ip.version', name: 'Version', type: 'uint8' },
   hdr_len: { abbrev: 'ip.hdr_len', name: 'Header Length', type: 'uint8', unit: ' bytes', description: 'Header length in 32-bit words' },
   dsfield: { abbrev: 'ip.dsfield', name: 'Differentiated Services Field', type: 'uint8', base: 'hex' },
@@ -55,22 +64,22 @@ export const F = defineFields({
   cur_rt: { abbrev: 'ip.cur_rt', name: 'Current Route', type: 'ipv4' },
   cur_rt_host: { abbrev: 'ip.cur_rt_host', name: 'Current Route Host', type: 'string', compute: ipv4Host },
   // options: the per-option "protocols" Wireshark uses as subtree headers
-  optp_eol: { abbrev: 'ip.options.eol', name: 'IP Option - End of Options List (EOL)', type: 'protocol' },
-  optp_nop: { abbrev: 'ip.options.nop', name: 'IP Option - No-Operation (NOP)', type: 'protocol' },
-  optp_security: { abbrev: 'ip.options.security', name: 'IP Option - Security', type: 'protocol' },
-  optp_route: { abbrev: 'ip.options.route', name: 'IP Option - Loose Source Route', type: 'protocol' },
-  optp_timestamp: { abbrev: 'ip.options.timestamp', name: 'IP Option - Time Stamp', type: 'protocol' },
-  optp_ext_security: { abbrev: 'ip.options.ext_security', name: 'IP Option - Extended Security', type: 'protocol' },
-  optp_cipso: { abbrev: 'ip.options.cipso', name: 'IP Option - Commercial Security', type: 'protocol' },
-  optp_record_route: { abbrev: 'ip.options.record_route', name: 'IP Option - Record Route', type: 'protocol' },
-  optp_sid: { abbrev: 'ip.options.sid', name: 'IP Option - Stream ID', type: 'protocol' },
-  optp_source_route: { abbrev: 'ip.options.source_route', name: 'IP Option - Strict Source Route', type: 'protocol' },
-  optp_mtu_probe: { abbrev: 'ip.options.mtu_probe', name: 'IP Option - MTU Probe', type: 'protocol' },
-  optp_mtu_reply: { abbrev: 'ip.options.mtu_reply', name: 'IP Option - MTU Reply', type: 'protocol' },
-  optp_traceroute: { abbrev: 'ip.options.traceroute', name: 'IP Option - Traceroute', type: 'protocol' },
-  optp_routeralert: { abbrev: 'ip.options.routeralert', name: 'IP Option - Router Alert', type: 'protocol' },
-  optp_sdb: { abbrev: 'ip.options.sdb', name: 'IP Option - Selective Directed Broadcast', type: 'protocol' },
-  optp_qs: { abbrev: 'ip.options.qs', name: 'IP Option - Quick-Start', type: 'protocol' },
+  optp_eol: { abbrev: 'ip.options.eol', name: 'IP Option - End of Options List (EOL)', short: 'End of Options List (EOL)', type: 'protocol' },
+  optp_nop: { abbrev: 'ip.options.nop', name: 'IP Option - No-Operation (NOP)', short: 'No Operation (NOP)', type: 'protocol' },
+  optp_security: { abbrev: 'ip.options.security', name: 'IP Option - Security', short: 'Security', type: 'protocol' },
+  optp_route: { abbrev: 'ip.options.route', name: 'IP Option - Loose Source Route', short: 'Loose Source Route', type: 'protocol' },
+  optp_timestamp: { abbrev: 'ip.options.timestamp', name: 'IP Option - Time Stamp', short: 'Time Stamp', type: 'protocol' },
+  optp_ext_security: { abbrev: 'ip.options.ext_security', name: 'IP Option - Extended Security', short: 'Extended Security', type: 'protocol' },
+  optp_cipso: { abbrev: 'ip.options.cipso', name: 'IP Option - Commercial Security', short: 'Commercial Security', type: 'protocol' },
+  optp_record_route: { abbrev: 'ip.options.record_route', name: 'IP Option - Record Route', short: 'Record Route', type: 'protocol' },
+  optp_sid: { abbrev: 'ip.options.sid', name: 'IP Option - Stream ID', short: 'Stream ID', type: 'protocol' },
+  optp_source_route: { abbrev: 'ip.options.source_route', name: 'IP Option - Strict Source Route', short: 'Strict Source Route', type: 'protocol' },
+  optp_mtu_probe: { abbrev: 'ip.options.mtu_probe', name: 'IP Option - MTU Probe', short: 'MTU Probe', type: 'protocol' },
+  optp_mtu_reply: { abbrev: 'ip.options.mtu_reply', name: 'IP Option - MTU Reply', short: 'MTU Reply', type: 'protocol' },
+  optp_traceroute: { abbrev: 'ip.options.traceroute', name: 'IP Option - Traceroute', short: 'Traceroute', type: 'protocol' },
+  optp_routeralert: { abbrev: 'ip.options.routeralert', name: 'IP Option - Router Alert', short: 'Router Alert', type: 'protocol' },
+  optp_sdb: { abbrev: 'ip.options.sdb', name: 'IP Option - Selective Directed Broadcast', short: 'Selective Directed Broadcast', type: 'protocol' },
+  optp_qs: { abbrev: 'ip.options.qs', name: 'IP Option - Quick-Start', short: 'Quick-Start', type: 'protocol' },
   opt_type: { abbrev: 'ip.opt.type', name: 'Type', type: 'uint8' },
   opt_type_copy: { abbrev: 'ip.opt.type.copy', name: 'Copy on fragmentation', type: 'boolean', bits: 8, mask: 0x80, tf: ['Yes', 'No'] },
   opt_type_class: { abbrev: 'ip.opt.type.class', name: 'Class', type: 'uint8', mask: 0x60, strings: OPT_CLASS },

@@ -4,6 +4,15 @@ import { defineExperts } from '../../engine/expert.js';
 import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
 import { IP_PROTO_NAMES } from '../ipv4/protonames.js';
+import { captured, labelBuf } from '../../engine/label.js';
+
+/** "Internet Protocol Version 6, Src: 2001:db8:1::1, Dst: 2001:db8:100::1" (the fixed header's addresses). */
+function ipv6Label(p: Packet, node: number): string {
+  const off = p.tree.off[node]!;
+  if (!captured(p, off, 40)) return 'Internet Protocol Version 6';
+  const o = p.base + off;
+  return labelBuf().str('Internet Protocol Version 6, Src: ').ipv6(p.data, o + 8).str(', Dst: ').ipv6(p.data, o + 24).toString();
+}
 
 const text = new TextBuf(64);
 /** Host-name fields (ipv6.src_host...): tshark without name resolution prints the address. */
@@ -24,7 +33,7 @@ const ROUTING_TYPES: Readonly<Record<number, string>> = {
   253: 'Experiment 1', 254: 'Experiment 2',
 };
 export const F = defineFields({
-  ipv6: { abbrev: 'ipv6', name: 'Internet Protocol Version 6', type: 'protocol' },
+  ipv6: { abbrev: 'ipv6', name: 'Internet Protocol Version 6', short: 'IPv6', type: 'protocol', compute: ipv6Label },
   version: { abbrev: 'ipv6.version', name: 'Version', type: 'uint8' },
   tclass: { abbrev: 'ipv6.tclass', name: 'Traffic Class', type: 'uint32', base: 'hex', mask: 0x0ff00000 },
   tclass_dscp: { abbrev: 'ipv6.tclass.dscp', name: 'Differentiated Services Codepoint', type: 'uint32', mask: 0x0fc00000 },
@@ -56,15 +65,15 @@ export const F = defineFields({
   opt_unknown: { abbrev: 'ipv6.opt.unknown', name: 'Unknown Option Payload', type: 'bytes' },
   opt_unknown_data: { abbrev: 'ipv6.opt_unknown_data', name: 'Unknown Data', type: 'bytes' },
   // extension headers (each its own protocol in Wireshark)
-  hopopts: { abbrev: 'ipv6.hopopts', name: 'IPv6 Hop-by-Hop Option', type: 'protocol' },
+  hopopts: { abbrev: 'ipv6.hopopts', name: 'IPv6 Hop-by-Hop Option', short: 'IPv6 Hop-by-Hop', type: 'protocol' },
   hopopts_nxt: { abbrev: 'ipv6.hopopts.nxt', name: 'Next Header', type: 'uint8', strings: IP_PROTO_NAMES },
   hopopts_len: { abbrev: 'ipv6.hopopts.len', name: 'Length', type: 'uint8', description: 'Extension header length in 8-octet words (minus 1)' },
   hopopts_len_oct: { abbrev: 'ipv6.hopopts.len_oct', name: 'Length', type: 'uint16', unit: ' bytes', description: 'Extension header length in octets' },
-  dstopts: { abbrev: 'ipv6.dstopts', name: 'Destination Options for IPv6', type: 'protocol' },
+  dstopts: { abbrev: 'ipv6.dstopts', name: 'Destination Options for IPv6', short: 'IPv6 Destination', type: 'protocol' },
   dstopts_nxt: { abbrev: 'ipv6.dstopts.nxt', name: 'Next Header', type: 'uint8', strings: IP_PROTO_NAMES },
   dstopts_len: { abbrev: 'ipv6.dstopts.len', name: 'Length', type: 'uint8', description: 'Extension header length in 8-octet words (minus 1)' },
   dstopts_len_oct: { abbrev: 'ipv6.dstopts.len_oct', name: 'Length', type: 'uint16', unit: ' bytes', description: 'Extension header length in octets' },
-  routing: { abbrev: 'ipv6.routing', name: 'Routing Header for IPv6', type: 'protocol' },
+  routing: { abbrev: 'ipv6.routing', name: 'Routing Header for IPv6', short: 'IPv6 Routing', type: 'protocol' },
   routing_nxt: { abbrev: 'ipv6.routing.nxt', name: 'Next Header', type: 'uint8', strings: IP_PROTO_NAMES },
   routing_len: { abbrev: 'ipv6.routing.len', name: 'Length', type: 'uint8', description: 'Extension header length in 8-octet words (minus 1)' },
   routing_len_oct: { abbrev: 'ipv6.routing.len_oct', name: 'Length', type: 'uint16', unit: ' bytes', description: 'Extension header length in octets' },
@@ -79,7 +88,7 @@ export const F = defineFields({
   routing_srh_flags: { abbrev: 'ipv6.routing.srh.flags', name: 'Flags', type: 'uint8', base: 'hex', description: 'Unused, 8 bits of flags' },
   routing_srh_tag: { abbrev: 'ipv6.routing.srh.tag', name: 'Tag', type: 'bytes', description: 'Tag a packet as part of a class or group of packets' },
   routing_srh_addr: { abbrev: 'ipv6.routing.srh.addr', name: 'Address', type: 'ipv6', description: 'Segment address' },
-  fraghdr: { abbrev: 'ipv6.fraghdr', name: 'Fragment Header for IPv6', type: 'protocol' },
+  fraghdr: { abbrev: 'ipv6.fraghdr', name: 'Fragment Header for IPv6', short: 'IPv6 Fragment', type: 'protocol' },
   fraghdr_nxt: { abbrev: 'ipv6.fraghdr.nxt', name: 'Next header', type: 'uint8', strings: IP_PROTO_NAMES },
   fraghdr_reserved_octet: { abbrev: 'ipv6.fraghdr.reserved_octet', name: 'Reserved octet', type: 'uint8', base: 'hex', description: 'Should always be 0' },
   fraghdr_offset: { abbrev: 'ipv6.fraghdr.offset', name: 'Offset', type: 'uint16', mask: 0xfff8, description: 'Fragment Offset' },

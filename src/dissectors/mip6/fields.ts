@@ -89,7 +89,7 @@ function addrSlashLen(p: Packet, node: number): string {
 
 // ------------------------------------------------------------------ fields
 export const F = defineFields({
-  mipv6: { abbrev: 'mipv6', name: 'Mobile IPv6', type: 'protocol', description: 'IPv6 Mobility Header (RFC 6275 §6.1); Wireshark 4.0 calls the protocol "mipv6" and its fields "mip6.*"' },
+  mipv6: { abbrev: 'mipv6', name: 'Mobile IPv6', short: 'MIPv6', type: 'protocol', description: 'IPv6 Mobility Header (RFC 6275 §6.1); Wireshark 4.0 calls the protocol "mipv6" and its fields "mip6.*"' },
   // ---- common header
   proto: u8('mip6.proto', 'Payload protocol', { strings: IPPROTO_NAMES }),
   hlen: u8('mip6.hlen', 'Header length', { description: 'Length of the MH in units of 8 octets, excluding the first 8' }),

@@ -21,7 +21,7 @@ const FAMILIES: Readonly<Record<number, string>> = {
 };
 
 export const NULL_FIELDS = defineFields({
-  null: { abbrev: 'null', name: 'Null/Loopback', type: 'protocol' },
+  null: { abbrev: 'null', name: 'Null/Loopback', short: 'Null', type: 'protocol' },
   type: { abbrev: 'null.type', name: 'Type', type: 'uint16', base: 'hex', strings: ETHERTYPE_NAMES },
   family: { abbrev: 'null.family', name: 'Family', type: 'uint32', strings: FAMILIES },
 });

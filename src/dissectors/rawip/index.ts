@@ -13,7 +13,7 @@ export const LINKTYPE_IPV4 = 228;
 export const LINKTYPE_IPV6 = 229;
 
 export const RAW_FIELDS = defineFields({
-  raw: { abbrev: 'raw', name: 'Raw packet data', type: 'protocol' },
+  raw: { abbrev: 'raw', name: 'Raw packet data', short: 'Raw', type: 'protocol' },
 });
 
 const DATA = table('data', 1);

@@ -28,7 +28,7 @@ const LTYPES: Readonly<Record<number, string>> = {
 };
 
 export const SLL_FIELDS = defineFields({
-  sll: { abbrev: 'sll', name: 'Linux cooked-mode capture', type: 'protocol' },
+  sll: { abbrev: 'sll', name: 'Linux cooked-mode capture', short: 'SLL', type: 'protocol', compute: (p: Packet) => (p.linkType === LINKTYPE_LINUX_SLL2 ? 'Linux cooked capture v2' : 'Linux cooked capture v1') },
   pkttype: { abbrev: 'sll.pkttype', name: 'Packet type', type: 'uint16', strings: PACKET_TYPES },
   hatype: { abbrev: 'sll.hatype', name: 'Link-layer address type', type: 'uint16', strings: ARPHRD },
   halen: { abbrev: 'sll.halen', name: 'Link-layer address length', type: 'uint16' },

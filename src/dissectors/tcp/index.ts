@@ -15,6 +15,7 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
+import { captured, labelBuf } from '../../engine/label.js';
 import {
   arrow, CHECKSUM_STATUS, req, CK_BAD, CK_GOOD, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, SLOT_IN_ERROR, SLOT_TCP_DPORT, SLOT_TCP_SPORT, sumBytes,
 } from '../ipv4/inet.js';
@@ -26,6 +27,31 @@ export const TH_SYN = 0x002;
 export const TH_RST = 0x004;
 export const TH_PUSH = 0x008;
 export const TH_ACK = 0x010;
+
+/**
+ * How much of its summary a TCP protocol item shows, kept in the node's number slot (a protocol
+ * node has no numeric value): the segment length (>= 0: everything), or where tshark stopped.
+ */
+const LABEL_PORTS = -3; // the header ends after the ports
+const LABEL_SEQ = -1; // bogus header length: ports and sequence number
+const LABEL_ACK = -2; // no segment length known (quoted in an ICMP error, a fragment): no Len
+
+/**
+ * "Transmission Control Protocol, Src Port: 7, Dst Port: 52894, Seq: 1000, Ack: 2001, Len: 10"
+ * with the raw sequence numbers (tshark -o tcp.relative_sequence_numbers:FALSE) and port numbers.
+ */
+function tcpLabel(p: Packet, node: number): string {
+  const off = p.tree.off[node]!;
+  const stage = p.tree.num[node]!;
+  if (!captured(p, off, 4)) return 'Transmission Control Protocol';
+  const b = labelBuf().str('Transmission Control Protocol, Src Port: ').dec(p.u16(off)).str(', Dst Port: ').dec(p.u16(off + 2));
+  if (stage === LABEL_PORTS || !captured(p, off, 20)) return b.toString();
+  b.str(', Seq: ').dec(p.u32(off + 4));
+  if (stage === LABEL_SEQ) return b.toString();
+  if (p.u16(off + 12) & TH_ACK) b.str(', Ack: ').dec(p.u32(off + 8));
+  if (stage >= 0) b.str(', Len: ').dec(stage);
+  return b.toString();
+}
 export const TH_URG = 0x020;
 export const TH_ECE = 0x040;
 export const TH_CWR = 0x080;
@@ -49,7 +75,7 @@ const OPTION_KINDS: Readonly<Record<number, string>> = {
 };
 
 export const TCP_FIELDS = defineFields({
-  tcp: { abbrev: 'tcp', name: 'Transmission Control Protocol', type: 'protocol' },
+  tcp: { abbrev: 'tcp', name: 'Transmission Control Protocol', short: 'TCP', type: 'protocol', compute: tcpLabel },
   srcport: { abbrev: 'tcp.srcport', name: 'Source Port', type: 'uint16' },
   dstport: { abbrev: 'tcp.dstport', name: 'Destination Port', type: 'uint16' },
   port: { abbrev: 'tcp.port', name: 'Source or Destination Port', type: 'uint16' },
@@ -78,14 +104,14 @@ export const TCP_FIELDS = defineFields({
   checksum_calculated: { abbrev: 'tcp.checksum_calculated', name: 'Calculated Checksum', type: 'uint16', base: 'hex', description: 'The expected TCP checksum field as calculated from the TCP segment' },
   urgent_pointer: { abbrev: 'tcp.urgent_pointer', name: 'Urgent Pointer', type: 'uint16' },
   options: { abbrev: 'tcp.options', name: 'TCP Options', type: 'bytes' },
-  opt_eol: { abbrev: 'tcp.options.eol', name: 'TCP Option - End of Option List (EOL)', type: 'protocol' },
-  opt_nop: { abbrev: 'tcp.options.nop', name: 'TCP Option - No-Operation (NOP)', type: 'protocol' },
-  opt_mss: { abbrev: 'tcp.options.mss', name: 'TCP Option - Maximum segment size', type: 'protocol' },
-  opt_wscale: { abbrev: 'tcp.options.wscale', name: 'TCP Option - Window scale', type: 'protocol' },
-  opt_sack_perm: { abbrev: 'tcp.options.sack_perm', name: 'TCP Option - SACK permitted', type: 'protocol' },
-  opt_sack: { abbrev: 'tcp.options.sack', name: 'TCP Option - SACK', type: 'protocol' },
-  opt_timestamp: { abbrev: 'tcp.options.timestamp', name: 'TCP Option - Timestamps', type: 'protocol' },
-  opt_unknown: { abbrev: 'tcp.options.unknown', name: 'TCP Option - Unknown', type: 'protocol' },
+  opt_eol: { abbrev: 'tcp.options.eol', name: 'TCP Option - End of Option List (EOL)', short: 'End of Option List (EOL)', type: 'protocol' },
+  opt_nop: { abbrev: 'tcp.options.nop', name: 'TCP Option - No-Operation (NOP)', short: 'No-Operation (NOP)', type: 'protocol' },
+  opt_mss: { abbrev: 'tcp.options.mss', name: 'TCP Option - Maximum segment size', short: 'Maximum segment size', type: 'protocol' },
+  opt_wscale: { abbrev: 'tcp.options.wscale', name: 'TCP Option - Window scale', short: 'Window scale', type: 'protocol' },
+  opt_sack_perm: { abbrev: 'tcp.options.sack_perm', name: 'TCP Option - SACK permitted', short: 'SACK permitted', type: 'protocol' },
+  opt_sack: { abbrev: 'tcp.options.sack', name: 'TCP Option - SACK', short: 'SACK', type: 'protocol' },
+  opt_timestamp: { abbrev: 'tcp.options.timestamp', name: 'TCP Option - Timestamps', short: 'Timestamps', type: 'protocol' },
+  opt_unknown: { abbrev: 'tcp.options.unknown', name: 'TCP Option - Unknown', short: 'Unknown', type: 'protocol' },
   option_kind: { abbrev: 'tcp.option_kind', name: 'Kind', type: 'uint8', strings: OPTION_KINDS, description: "This TCP option's kind" },
   option_len: { abbrev: 'tcp.option_len', name: 'Length', type: 'uint8', description: 'Length of this TCP option in bytes (including kind and length fields)' },
   mss_val: { abbrev: 'tcp.options.mss_val', name: 'MSS Value', type: 'uint16' },
@@ -236,6 +262,7 @@ export const tcpDissector: Dissector = {
     const sport = p.u16(off);
     const dport = p.u16(off + 2);
     const root = p.add(F.tcp, off, TCP_MIN_HEADER, parent);
+    if (root >= 0) p.tree.num[root] = LABEL_PORTS;
     if (cols) {
       c.proto = 'TCP';
       c.info.clear();
@@ -262,6 +289,7 @@ export const tcpDissector: Dissector = {
     const win = p.u16(off + 14);
     const reported = end - off;
     const seglen = reported - hlen;
+    if (root >= 0) p.tree.num[root] = hlen < TCP_MIN_HEADER ? LABEL_SEQ : inErr || fragmented(p) || seglen < 0 ? LABEL_ACK : seglen;
     if (cols) {
       c.info.str(' [');
       let first = true;

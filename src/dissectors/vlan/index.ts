@@ -8,6 +8,7 @@ import { defineFields } from '../../engine/fields.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
 import { dissectEthertype, ETHERTYPE_NAMES } from '../eth/ethertype.js';
+import { captured, labelBuf } from '../../engine/label.js';
 
 export const ETHERTYPE_VLAN = 0x8100;
 export const ETHERTYPE_QINQ_OLD = 0x9100;
@@ -19,8 +20,16 @@ const PRI_NAMES: Readonly<Record<number, string>> = {
   4: 'Video, < 100ms latency and jitter', 5: 'Voice, < 10ms latency and jitter', 6: 'Internetwork Control', 7: 'Network Control',
 };
 
+/** "802.1Q Virtual LAN, PRI: 3, DEI: 0, ID: 42" */
+function vlanLabel(p: Packet, node: number): string {
+  const off = p.tree.off[node]!;
+  if (!captured(p, off, 2)) return '802.1Q Virtual LAN';
+  const tci = p.u16(off);
+  return labelBuf().str('802.1Q Virtual LAN, PRI: ').dec(tci >>> 13).str(', DEI: ').dec((tci >>> 12) & 1).str(', ID: ').dec(tci & 0xfff).toString();
+}
+
 export const VLAN_FIELDS = defineFields({
-  vlan: { abbrev: 'vlan', name: '802.1Q Virtual LAN', type: 'protocol' },
+  vlan: { abbrev: 'vlan', name: '802.1Q Virtual LAN', short: 'VLAN', type: 'protocol', compute: vlanLabel },
   priority: { abbrev: 'vlan.priority', name: 'Priority', type: 'uint16', mask: 0xe000, strings: PRI_NAMES, description: 'Descriptions are recommendations from IEEE standard 802.1Q-2014' },
   dei: { abbrev: 'vlan.dei', name: 'DEI', type: 'boolean', bits: 16, mask: 0x1000, tf: ['Eligible', 'Ineligible'], description: 'Drop Eligible Indicator' },
   id: { abbrev: 'vlan.id', name: 'ID', type: 'uint16', mask: 0x0fff, description: 'VLAN ID' },
@@ -30,14 +39,14 @@ export const VLAN_FIELDS = defineFields({
 });
 
 export const IEEE8021AD_FIELDS = defineFields({
-  ieee8021ad: { abbrev: 'ieee8021ad', name: 'IEEE 802.1ad', type: 'protocol' },
+  ieee8021ad: { abbrev: 'ieee8021ad', name: 'IEEE 802.1ad', short: 'IEEE 802.1AD', type: 'protocol' },
   priority: { abbrev: 'ieee8021ad.priority', name: 'Priority', type: 'uint16', mask: 0xe000 },
   dei: { abbrev: 'ieee8021ad.dei', name: 'DEI', type: 'uint16', mask: 0x1000, description: 'Drop Eligibility' },
   id: { abbrev: 'ieee8021ad.id', name: 'ID', type: 'uint16', mask: 0x0fff, description: 'Vlan ID' },
   svid: { abbrev: 'ieee8021ad.svid', name: 'ID', type: 'uint16', mask: 0x0fff, description: 'S-Vlan ID' },
   cvid: { abbrev: 'ieee8021ad.cvid', name: 'ID', type: 'uint16', mask: 0x0fff, description: 'C-Vlan ID' },
   // Wireshark registers the 802.1ad Type and Trailer under the 802.1ah protocol
-  ieee8021ah: { abbrev: 'ieee8021ah', name: 'IEEE 802.1ah', type: 'protocol' },
+  ieee8021ah: { abbrev: 'ieee8021ah', name: 'IEEE 802.1ah', short: 'IEEE 802.1AH', type: 'protocol' },
   etype: { abbrev: 'ieee8021ah.etype', name: 'Type', type: 'uint16', base: 'hex', strings: ETHERTYPE_NAMES },
   trailer: { abbrev: 'ieee8021ah.trailer', name: 'Trailer', type: 'bytes', description: '802.1ah Trailer' },
 });
