@@ -59,11 +59,18 @@ export interface FieldSpec {
    * abs_time the formatter reads the packet's timestamp), strings for string types.
    */
   compute?: (p: import('./packet.js').Packet, node: number) => string | number;
+  /**
+   * The node's line in the tree (-V) when it is not "Name: value": Wireshark items whose text a
+   * dissector set ("MIPv6 Option - GRE Key: 4097"). Only the tree view reads it; values, filters,
+   * JSON and -T fields are unchanged.
+   */
+  label?: (p: import('./packet.js').Packet, node: number) => string;
 }
 
 export interface FieldDef extends Required<Pick<FieldSpec, 'abbrev' | 'name' | 'type'>> {
   id: number;
   compute: FieldSpec['compute'];
+  label: FieldSpec['label'];
   base: Base;
   mask: number;
   /** Right shift that turns masked raw bits into the value. */
@@ -126,6 +133,7 @@ export function defineField(spec: FieldSpec): number {
     short: spec.short ?? spec.name,
     proto: -1,
     compute: spec.compute,
+    label: spec.label,
   };
   defs.push(def);
   byAbbrev.set(spec.abbrev, def);

@@ -527,6 +527,14 @@ function writeLabel(out: TextBuf, p: Packet, node: number, level: number): void 
     return;
   }
   const def = fieldDef(fid);
+  if (def.label !== undefined) {
+    if (level > 0) putSpaces(out, level * 4);
+    if (gen) out.byte(91);
+    out.str(def.label(p, node));
+    if (gen) out.byte(93);
+    if (level >= 0) out.byte(10);
+    return;
+  }
   const kind = kindOf(def);
   let slot = -1;
   let cache: Uint8Array[] | undefined;

@@ -82,9 +82,19 @@ test('tree: option headers as Wireshark labels them, Wireshark quirk names mirro
   const p = run(pbu);
   const labels: string[] = [];
   for (let n = 0; n < p.tree.count; n++) if (p.tree.fid[n] === TEXT_FIELD) labels.push(p.tree.strs[n]!);
-  for (const l of ['Binding Update', 'Mobility Options', 'MIPv6 Option - GRE Key', 'MIPv6 Option - Mobile Node Identifier', 'MIPv6 Option - Home Network Prefix', 'MIPv6 Option - PadN']) {
-    assert.ok(labels.includes(l), l);
-  }
+  for (const l of ['Binding Update', 'Mobility Options']) assert.ok(labels.includes(l), l);
+  // each option is its own item heading its subtree, with Wireshark's line
+  const line = (fid: number) => {
+    const n = findFirst(p, fid);
+    assert.ok(n >= 0 && (p.tree.flags[n]! & HIDDEN) === 0, fieldDef(fid).abbrev);
+    return fieldDef(fid).label!(p, n);
+  };
+  assert.equal(line(F.o_grek), 'MIPv6 Option - GRE Key: 40961');
+  assert.match(line(F.o_mnid), /^MIPv6 Option - Mobile Node Identifier: \S+/);
+  assert.equal(line(F.o_hnp), 'MIPv6 Option - Home Network Prefix: 2001:db8:100::/64');
+  assert.equal(line(F.o_padn), 'MIPv6 Option - PadN');
+  const grek = findFirst(p, F.o_grek);
+  assert.equal(p.tree.parent[findFirst(p, F.gre_key)], grek, 'the key sits in the option subtree');
   // GRE Key Reserved: gretool's name shown, Wireshark's reused mip6.ipv4dra.reserved hidden
   const own = findFirst(p, F.grek_reserved);
   const alias = findFirst(p, F.ipv4dra_reserved);

@@ -15,6 +15,12 @@ function ethLabel(p: Packet, node: number): string {
   return labelBuf().str('Ethernet II, Src: ').mac(d, o + 6).str(', Dst: ').mac(d, o).toString();
 }
 
+/** An address's "resolved" text: gretool resolves no names, so the address itself (as tshark -n). */
+function unresolved(p: Packet, node: number): string {
+  const off = p.tree.off[node]!;
+  return captured(p, off, 6) ? labelBuf().mac(p.data, p.base + off).toString() : '';
+}
+
 const LG: readonly [string, string] = ['Locally administered address (this is NOT the factory default)', 'Globally unique address (factory default)'];
 const IG: readonly [string, string] = ['Group address (multicast/broadcast)', 'Individual address (unicast)'];
 
@@ -23,12 +29,15 @@ export const F = defineFields({
   dst: { abbrev: 'eth.dst', name: 'Destination', type: 'ether', description: 'Destination Hardware Address', wire: true },
   // BASE_OUI in Wireshark; `-T fields` prints the 24-bit value in decimal
   dst_oui: { abbrev: 'eth.dst.oui', name: 'Destination OUI', type: 'uint24', description: 'Destination Organizationally Unique Identifier' },
+  dst_resolved: { abbrev: 'eth.dst_resolved', name: 'Destination (resolved)', type: 'string', description: 'Destination Hardware Address (resolved)', compute: unresolved },
   src: { abbrev: 'eth.src', name: 'Source', type: 'ether', description: 'Source Hardware Address', wire: true },
+  src_resolved: { abbrev: 'eth.src_resolved', name: 'Source (resolved)', type: 'string', description: 'Source Hardware Address (resolved)', compute: unresolved },
   src_oui: { abbrev: 'eth.src.oui', name: 'Source OUI', type: 'uint24', description: 'Source Organizationally Unique Identifier' },
   len: { abbrev: 'eth.len', name: 'Length', type: 'uint16' },
   type: { abbrev: 'eth.type', name: 'Type', type: 'uint16', base: 'hex', strings: ETHERTYPE_NAMES },
   invalid_lentype: { abbrev: 'eth.invalid_lentype', name: 'Invalid length/type', type: 'uint16', base: 'hex_dec' },
   addr: { abbrev: 'eth.addr', name: 'Address', type: 'ether', description: 'Source or Destination Hardware Address', wire: true },
+  addr_resolved: { abbrev: 'eth.addr_resolved', name: 'Address (resolved)', type: 'string', description: 'Source or Destination Hardware Address (resolved)', compute: unresolved },
   addr_oui: { abbrev: 'eth.addr.oui', name: 'Address OUI', type: 'uint24', description: 'Address Organizationally Unique Identifier' },
   padding: { abbrev: 'eth.padding', name: 'Padding', type: 'bytes', description: 'Ethernet Padding' },
   trailer: { abbrev: 'eth.trailer', name: 'Trailer', type: 'bytes', description: 'Ethernet Trailer or Checksum' },

@@ -26,20 +26,25 @@ export const LINKTYPE_ETHERNET = 1;
 const DATA = table('data', 1);
 
 const ETHERNET_II = TextBuf.encode('Ethernet II');
-const DST_FIELDS = new FieldGroup([F.dst, F.dst_oui, F.addr, F.addr_oui, F.dst_lg, F.lg, F.dst_ig, F.ig]);
-const SRC_FIELDS = new FieldGroup([F.src, F.src_oui, F.addr, F.addr_oui, F.src_lg, F.lg, F.src_ig, F.ig]);
+const DST_FIELDS = new FieldGroup([F.dst, F.dst_resolved, F.dst_oui, F.addr, F.addr_resolved, F.addr_oui, F.dst_lg, F.lg, F.dst_ig, F.ig]);
+const SRC_FIELDS = new FieldGroup([F.src, F.src_resolved, F.src_oui, F.addr, F.addr_resolved, F.addr_oui, F.src_lg, F.lg, F.src_ig, F.ig]);
 
-/** Adds one address (dst at 0, src at 6) with its hidden companions, in Wireshark's order; returns the address node. */
+/**
+ * Adds one address (dst at 0, src at 6) and, in its subtree, its companions in Wireshark's order
+ * (the "Address" item shown, the resolved names and OUIs hidden); returns the address node.
+ */
 function address(p: Packet, off: number, root: number, isDst: boolean): number {
   if (!(isDst ? DST_FIELDS : SRC_FIELDS).wanted(p)) return -1;
   const n = p.add(isDst ? F.dst : F.src, off, 6, root);
-  p.add(isDst ? F.dst_oui : F.src_oui, off, 3, root, HIDDEN | GENERATED);
-  p.add(F.addr, off, 6, root, HIDDEN);
-  p.add(F.addr_oui, off, 3, root, HIDDEN | GENERATED);
-  p.add(isDst ? F.dst_lg : F.src_lg, off, 3, root);
-  p.add(F.lg, off, 3, root, HIDDEN);
-  p.add(isDst ? F.dst_ig : F.src_ig, off, 3, root);
-  p.add(F.ig, off, 3, root, HIDDEN);
+  p.add(isDst ? F.dst_resolved : F.src_resolved, off, 6, n, HIDDEN | GENERATED);
+  p.add(isDst ? F.dst_oui : F.src_oui, off, 3, n, HIDDEN | GENERATED);
+  p.add(F.addr, off, 6, n);
+  p.add(F.addr_resolved, off, 6, n, HIDDEN | GENERATED);
+  p.add(F.addr_oui, off, 3, n, HIDDEN | GENERATED);
+  p.add(isDst ? F.dst_lg : F.src_lg, off, 3, n);
+  p.add(F.lg, off, 3, n, HIDDEN);
+  p.add(isDst ? F.dst_ig : F.src_ig, off, 3, n);
+  p.add(F.ig, off, 3, n, HIDDEN);
   return n;
 }
 

@@ -81,9 +81,9 @@ export const ipv4Dissector: Dissector = {
     const whole = p.has(off, IPV4_MIN_HEADER, end);
     if (!whole) p.need(off + 1, 1, end);
     if (tree && DS_FIELDS.wanted(p)) {
-      p.add(F.dsfield, off + 1, 1, root);
-      p.add(F.dscp, off + 1, 1, root);
-      p.add(F.ecn, off + 1, 1, root);
+      const ds = p.add(F.dsfield, off + 1, 1, root);
+      p.add(F.dscp, off + 1, 1, ds);
+      p.add(F.ecn, off + 1, 1, ds);
     }
     if (!whole) p.need(off + 2, 2, end);
     let iplen = p.u16(off + 2);
@@ -116,10 +116,10 @@ export const ipv4Dissector: Dissector = {
     if (!whole) p.need(off + 6, 2, end);
     const frag = p.u16(off + 6);
     if (tree && FLAG_FIELDS.wanted(p)) {
-      p.add(F.flags, off + 6, 1, root);
-      p.add(F.flags_rb, off + 6, 1, root);
-      p.add(F.flags_df, off + 6, 1, root);
-      p.add(F.flags_mf, off + 6, 1, root);
+      const fl = p.add(F.flags, off + 6, 1, root);
+      p.add(F.flags_rb, off + 6, 1, fl);
+      p.add(F.flags_df, off + 6, 1, fl);
+      p.add(F.flags_mf, off + 6, 1, fl);
       p.add(F.frag_offset, off + 6, 2, root);
     }
     if (!whole) p.need(off + 8, 1, end);

@@ -115,9 +115,9 @@ export const ipv6Dissector: Dissector = {
     }
     p.need(off, 4, end);
     if (tree) {
-      p.add(F.tclass, off, 4, root);
-      p.add(F.tclass_dscp, off, 4, root);
-      p.add(F.tclass_ecn, off, 4, root);
+      const tc = p.add(F.tclass, off, 4, root);
+      p.add(F.tclass_dscp, off, 4, tc);
+      p.add(F.tclass_ecn, off, 4, tc);
       p.add(F.flow, off + 1, 3, root);
     }
     p.need(off + 4, 2, end);

@@ -37,11 +37,14 @@ let lenNode = -1;
 /** The header node of the option just dissected (for the walk's alignment finding; negative when not materialised). */
 let optNode = -1;
 
-/** Option header: text label, hidden protocol-bytes field, Length. Returns the label node. */
+/**
+ * Option header: the option's protocol item ("MIPv6 Option - GRE Key", its value the option's
+ * bytes, as Wireshark registers each option) heads the option's subtree, then Length. Returns
+ * the option node.
+ */
 function header(p: Packet, off: number, end: number, parent: number, fid: number): number {
-  const node = p.addText(off, end - off, parent, fieldDef(fid).name);
+  const node = p.add(fid, off, end - off, parent);
   optNode = node;
-  p.add(fid, off, end - off, node, HIDDEN);
   lenNode = p.add(F.opt_len, off + 1, 1, node);
   return node;
 }
@@ -89,8 +92,7 @@ function fixed(type: number, fid: number, want: number, fields: readonly (readon
 
 // ------------------------------------------------------------------ Pad1 / PadN
 export function dissectPad1(p: Packet, off: number, parent: number): void {
-  const node = p.addText(off, 1, parent, fieldDef(F.o_pad1).name);
-  p.add(F.o_pad1, off, 1, node, HIDDEN);
+  p.add(F.o_pad1, off, 1, parent);
 }
 
 reg(OPT.PADN, F.o_padn, (p, off, end, node, len) => {

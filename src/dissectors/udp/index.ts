@@ -139,13 +139,13 @@ export const udpDissector: Dissector = {
             let expected = foldSum(ps + sumBytes(p, off, 6, 0) + sumBytes(p, off + 8, ulen - 8, 0));
             if (expected === 0) expected = 0xffff;
             if (tree) {
-              p.addNum(F.checksum_calculated, off + 6, 2, root, expected, GENERATED);
+              p.addNum(F.checksum_calculated, off + 6, 2, ck, expected, GENERATED);
               p.addNum(F.checksum_status, off + 6, 0, root, CK_BAD, GENERATED);
             }
             p.expert(E.checksum_bad, ck, '0x' + expected.toString(16).padStart(4, '0'));
             if (cols) c.info.str(' [UDP CHECKSUM INCORRECT]');
           } else if (tree) {
-            p.addNum(F.checksum_calculated, off + 6, 2, root, sum, GENERATED);
+            p.addNum(F.checksum_calculated, off + 6, 2, ck, sum, GENERATED);
             p.addNum(F.checksum_status, off + 6, 0, root, CK_GOOD, GENERATED);
           }
         }
