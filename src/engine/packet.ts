@@ -163,6 +163,13 @@ export class Packet {
   prevSec = 0;
   prevNsec = 0;
   /**
+   * The previous displayed frame's time (frame.time_delta_displayed), set by whoever decides what
+   * is displayed (dissectCapture); dispKnown false: no frame displayed yet (the delta is 0).
+   */
+  dispKnown = false;
+  dispSec = 0;
+  dispNsec = 0;
+  /**
    * Which fields to materialise: null = all (tree views); otherwise a mask indexed by field id
    * (bits WANT_NODE, WANT_FIELDS; build it with wantMask / wantForFields in fields.ts). Nodes of
    * other fields are not added: `add` returns a negative handle (see `add`), and every node

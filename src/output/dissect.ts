@@ -102,6 +102,13 @@ export function compileDisplayFilter(text: string): DisplayFilter {
   return compileFilter(text);
 }
 
+/** Records a displayed frame's time: the next frames' frame.time_delta_displayed count from it. */
+function shown(p: Packet): void {
+  p.dispKnown = true;
+  p.dispSec = p.tsSec;
+  p.dispNsec = p.tsNsec;
+}
+
 function isReader(x: unknown): x is CaptureReader {
   return typeof x === 'object' && x !== null && typeof (x as CaptureReader).next === 'function' && typeof (x as CaptureReader).fill === 'function';
 }
@@ -217,7 +224,9 @@ export async function dissectCapture(
         if (test === null || test(p)) {
           displayed++;
           if (upgrade !== null) pipe.redissect(upgrade.want, upgrade.columns);
-          if (onFrame(frame) === false) break outer;
+          const stop = onFrame(frame) === false;
+          shown(p);
+          if (stop) break outer;
         }
         if (read >= max) break outer;
       }
@@ -258,6 +267,7 @@ export async function* dissectFrames(
         if (test === null || test(p)) {
           if (upgrade !== null) pipe.redissect(upgrade.want, upgrade.columns);
           yield frame;
+          shown(p);
         }
         if (read >= max) return;
       }

@@ -129,3 +129,16 @@ for (const path of captures()) {
     if (diffs.length) assert.fail(`${diffs.length} difference(s) over ${fields.length} fields:\n${diffs.join('\n')}`);
   });
 }
+
+test('frame.time_delta_displayed counts from the previous displayed frame, as tshark -Y', { skip: !hasTshark && 'tshark not installed' }, () => {
+  const path = rel('samples', 'handoff.pcap');
+  for (const filter of ['mipv6 || icmp', 'gre.key == 0x00002001', 'frame.number > 40']) {
+    const args = ['-Y', filter, '-T', 'fields', '-e', 'frame.number', '-e', 'frame.time_delta_displayed', '-e', 'frame.time_delta'];
+    const ours = gretool(['dissect', path, ...args]);
+    assert.equal(ours.status, 0, ours.stderr);
+    const theirs = run('tshark', ['-r', path, ...args]);
+    assert.equal(theirs.status, 0, theirs.stderr);
+    assert.ok(ours.stdout.split('\n').length > 3, filter);
+    assert.equal(ours.stdout, theirs.stdout, filter);
+  }
+});

@@ -9,18 +9,40 @@ import { GENERATED } from '../../engine/packet.js';
 import { labelBuf } from '../../engine/label.js';
 import type { TextBuf } from '../../engine/textbuf.js';
 
+/** Wireshark's encapsulation names (wtap_encap), by WTAP_ENCAP number. */
+const ENCAP_NAMES: Readonly<Record<number, string>> = {
+  1: 'Ethernet', 7: 'Raw IP', 15: 'NULL/Loopback', 25: 'Linux cooked-mode capture v1', 129: 'Raw IPv4', 130: 'Raw IPv6', 210: 'Linux cooked-mode capture v2',
+};
+
+/** "Frame Length: 182 bytes (1456 bits)" (frame.len and frame.cap_len, as tshark shows them). */
+function lengthLine(p: Packet, node: number): string {
+  const v = p.tree.num[node]!;
+  return labelBuf().str(fieldDef(p.tree.fid[node]!) === fieldDef(F.len) ? 'Frame Length: ' : 'Capture Length: ').dec(v).str(v === 1 ? ' byte (' : ' bytes (').dec(v * 8).str(' bits)').toString();
+}
+
+/** "Interface id: 0 (eth0)" */
+function interfaceLine(p: Packet, node: number): string {
+  const id = p.tree.num[node]!;
+  return labelBuf().str('Interface id: ').dec(id).str(' (').str(p.interfaces?.[id]?.name ?? 'unknown').byte(41).toString();
+}
+
 const F = defineFields({
   frame: { abbrev: 'frame', name: 'Frame', type: 'protocol', compute: frameLabel },
-  interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint32' },
-  encap_type: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int16', description: 'Wireshark encapsulation number (WTAP_ENCAP) of the link type' },
+  interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint32', label: interfaceLine },
+  interface_name: { abbrev: 'frame.interface_name', name: 'Interface name', type: 'string', description: 'The friendly name for this interface' },
+  encap_type: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int16', strings: ENCAP_NAMES, description: 'Wireshark encapsulation number (WTAP_ENCAP) of the link type' },
   link_type: { abbrev: 'gretool.link_type', name: 'Link type (pcap LINKTYPE_*)', type: 'uint16', wireshark: false },
   time: { abbrev: 'frame.time', name: 'Arrival Time', type: 'abs_time' },
+  offset_shift: { abbrev: 'frame.offset_shift', name: 'Time shift for this packet', type: 'rel_time', description: 'Time shift applied to this packet' },
   time_epoch: { abbrev: 'frame.time_epoch', name: 'Epoch Time', type: 'abs_time', description: 'Seconds since the epoch' },
   time_delta: { abbrev: 'frame.time_delta', name: 'Time delta from previous captured frame', type: 'rel_time' },
+  time_delta_displayed: { abbrev: 'frame.time_delta_displayed', name: 'Time delta from previous displayed frame', type: 'rel_time' },
   time_relative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: 'rel_time' },
   number: { abbrev: 'frame.number', name: 'Frame Number', type: 'uint32' },
-  len: { abbrev: 'frame.len', name: 'Frame Length', type: 'uint32', unit: ' bytes' },
-  cap_len: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'uint32', unit: ' bytes' },
+  len: { abbrev: 'frame.len', name: 'Frame Length', type: 'uint32', unit: ' bytes', label: lengthLine },
+  cap_len: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'uint32', unit: ' bytes', label: lengthLine },
+  marked: { abbrev: 'frame.marked', name: 'Frame is marked', type: 'boolean', tf: ['True', 'False'], description: 'Frame is marked in the GUI' },
+  ignored: { abbrev: 'frame.ignored', name: 'Frame is ignored', type: 'boolean', tf: ['True', 'False'], description: 'Frame is ignored by the dissectors' },
   protocols: {
     abbrev: 'frame.protocols', name: 'Protocols in frame', type: 'string',
     compute: (p: Packet) => {
@@ -67,16 +89,24 @@ export const frameDissector: Dissector = {
   dissect(p: Packet, _off: number, _end: number, _parent: number): void {
     const root = p.add(F.frame, 0, p.caplen, -1);
     if (p.wantsFields(F.frame)) {
-      p.addGen(F.encap_type, root, WTAP_ENCAP[p.linkType] ?? -1);
+      // in tshark's order; the capture's own facts as plain items, what Wireshark works out generated
+      if (p.interfaces !== null) {
+        const iface = p.addNum(F.interface_id, -1, 0, root, p.interfaceId);
+        p.addStr(F.interface_name, -1, 0, iface, p.interfaces[p.interfaceId]?.name ?? 'unknown');
+      }
+      p.addNum(F.encap_type, -1, 0, root, WTAP_ENCAP[p.linkType] ?? -1);
       p.addGen(F.link_type, root, p.linkType);
-      p.addNum(F.time, -1, 0, root, 0, GENERATED);
-      p.addNum(F.time_epoch, -1, 0, root, 0, GENERATED);
+      p.addNum(F.time, -1, 0, root, 0);
+      p.addGen(F.offset_shift, root, 0);
+      p.addNum(F.time_epoch, -1, 0, root, 0);
       p.addGen(F.time_delta, root, p.deltaNs);
+      p.addGen(F.time_delta_displayed, root, p.dispKnown ? nsDiff(p.tsSec, p.tsNsec, p.dispSec, p.dispNsec) : 0);
       p.addGen(F.time_relative, root, nsDiff(p.tsSec, p.tsNsec, p.firstSec, p.firstNsec));
-      p.addGen(F.number, root, p.number);
-      p.addGen(F.len, root, p.origlen);
-      p.addGen(F.cap_len, root, p.caplen);
-      if (p.interfaces !== null) p.addGen(F.interface_id, root, p.interfaceId);
+      p.addNum(F.number, -1, 0, root, p.number);
+      p.addNum(F.len, -1, 0, root, p.origlen);
+      p.addNum(F.cap_len, -1, 0, root, p.caplen);
+      p.addGen(F.marked, root, 0);
+      p.addGen(F.ignored, root, 0);
       if (p.comments) for (const c of p.comments) p.addStr(F.comment, -1, 0, root, c, GENERATED);
       p.add(F.protocols, -1, 0, root, GENERATED);
     }
