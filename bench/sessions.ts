@@ -8,6 +8,8 @@
  *   npx tsx bench/sessions.ts [capture.pcap]      (builds /tmp/gretool-bench-sessions.pcap if absent)
  */
 import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { row, timeCommand, type BenchRow } from './common.js';
@@ -112,6 +114,13 @@ export function buildSessionsCapture(path: string, o: BuildOptions = {}): { fram
 }
 
 /** Correlates `capturePath` in-process (best of 2 runs) and through the built CLI. */
+/** A full garbage collection, also when node was started without --expose-gc. */
+function collectGarbage(): void {
+  if (typeof global.gc === 'function') return void global.gc();
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 export async function benchSessions(capturePath: string): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   let best = Infinity;
@@ -121,6 +130,7 @@ export async function benchSessions(capturePath: string): Promise<BenchRow[]> {
   let peak = 0;
   let heap = 0;
   for (let run = 0; run < 3; run++) {
+    collectGarbage(); // start clean: not the previous run's (or the previous bench's) garbage
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 50);

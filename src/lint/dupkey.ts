@@ -1,9 +1,10 @@
 /**
  * Shared by S-DUP-DL-KEY and S-DUP-UL-KEY: an index of live bindings by (scope, key), where the
  * scope is the MAG (downlink keys) or the MAG and LMA (uplink keys), reporting each pair of live
- * bindings that share one. Nested maps keyed by the bindings' own address strings and the key
- * number: nothing is built per binding change.
+ * bindings that share one. Scopes get small ids (by the bindings' own address strings), and
+ * (scope id, key) is a numeric hash lookup: nothing is built per binding change.
  */
+import { IntPairMap } from '../sessions/intmap.js';
 import type { BindingChange, BindingView } from '../sessions/types.js';
 import { lastGrant } from './predicates.js';
 import type { RuleContext, RuleHooks } from './rule.js';
@@ -19,35 +20,27 @@ export interface DupKeySpec {
   carrier: 'pbu' | 'pba';
 }
 
-interface Entry {
-  s1: string;
-  s2: string;
-  k: number;
-}
-
 export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks {
-  const live = new Map<string, Map<string, Map<number, BindingView[]>>>();
-  const entry = new Map<number, Entry>();
+  // scope (s1, s2) → small id; (scope id, key | 0) → index in `lists` of the live bindings
+  // sharing that key; per binding id: the scope id (-1 = none) and key it is listed under.
+  const scopes = new Map<string, Map<string, number>>();
+  let nScopes = 0;
+  const index = new IntPairMap(1024);
+  const lists: BindingView[][] = [];
+  let entrySid = new Int32Array(256).fill(-1);
+  let entryKey = new Int32Array(256);
   const reported = new Set<number>();
   const frameOf = (b: BindingView): number | null => {
     const g = lastGrant(b);
     if (!g) return null;
     return spec.carrier === 'pbu' ? (g.pbuFrame ?? null) : g.frame;
   };
-  const listOf = (e: Entry, create: boolean): BindingView[] | undefined => {
-    let m1 = live.get(e.s1);
-    if (!m1) {
-      if (!create) return undefined;
-      live.set(e.s1, (m1 = new Map()));
-    }
-    let m2 = m1.get(e.s2);
-    if (!m2) {
-      if (!create) return undefined;
-      m1.set(e.s2, (m2 = new Map()));
-    }
-    let arr = m2.get(e.k);
-    if (!arr && create) m2.set(e.k, (arr = []));
-    return arr;
+  const scopeId = (s1: string, s2: string): number => {
+    let m = scopes.get(s1);
+    if (m === undefined) scopes.set(s1, (m = new Map()));
+    let id = m.get(s2);
+    if (id === undefined) m.set(s2, (id = nScopes++));
+    return id;
   };
   return {
     onBinding(c: BindingChange) {
@@ -56,22 +49,38 @@ export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks
       if (c.type === 'registered' || c.type === 'extended' || c.type === 'handoff') k = spec.key(b);
       else if (c.type === 'deregistered' || c.type === 'expired') k = null;
       else return;
-      const old = entry.get(b.id);
-      const s1 = k === null ? '' : spec.scope1(b);
-      const s2 = k === null ? '' : spec.scope2(b);
-      if (old !== undefined && k !== null && old.k === k && old.s1 === s1 && old.s2 === s2) return;
-      if (old !== undefined) {
-        const arr = listOf(old, false);
-        if (arr) {
+      const id = b.id;
+      if (id >= entrySid.length) {
+        const n = Math.max(id + 1, entrySid.length * 2);
+        const s = new Int32Array(n).fill(-1);
+        s.set(entrySid);
+        entrySid = s;
+        const kk = new Int32Array(n);
+        kk.set(entryKey);
+        entryKey = kk;
+      }
+      const oldSid = entrySid[id]!;
+      const sid = k === null ? -1 : scopeId(spec.scope1(b), spec.scope2(b));
+      if (oldSid >= 0 && k !== null && entryKey[id] === (k | 0) && oldSid === sid) return;
+      if (oldSid >= 0) {
+        const li = index.get(oldSid, entryKey[id]!);
+        if (li >= 0) {
+          const arr = lists[li]!;
           const i = arr.indexOf(b);
           if (i >= 0) arr.splice(i, 1);
         }
-        entry.delete(b.id);
+        entrySid[id] = -1;
       }
       if (k === null) return;
-      const e: Entry = { s1, s2, k };
-      entry.set(b.id, e);
-      const arr = listOf(e, true)!;
+      entrySid[id] = sid;
+      entryKey[id] = k | 0;
+      let li = index.get(sid, k | 0);
+      if (li < 0) {
+        li = lists.length;
+        lists.push([]);
+        index.set(sid, k | 0, li);
+      }
+      const arr = lists[li]!;
       for (const other of arr) {
         const pk = Math.min(other.id, b.id) * 0x4000000 + Math.max(other.id, b.id);
         if (reported.has(pk)) continue;

@@ -89,6 +89,11 @@ export interface LinterOptions {
 }
 
 const SHAPE_DIR_UP = 1 << 8;
+const SC_STRIDE = 8;
+const SC_VERSION = 0;
+/** Offset of a direction's entry: up at 1, down at 4 (version, shape, key). */
+const SC_UP = 1;
+const SC_DOWN = 4;
 
 export class Linter {
   readonly listener: SessionListener;
@@ -111,11 +116,14 @@ export class Linter {
   // frame context for packet findings
   private curFrame = -1;
   private curSession: number | null = null;
-  // data-shape cache, per binding id
-  private version = new Int32Array(256).fill(1);
-  private cacheVer = new Int32Array(512);
-  private cacheShape = new Int32Array(512);
-  private cacheKey = new Float64Array(512);
+  /**
+   * Data-shape cache: one record of SC_STRIDE int32 per binding id, so that a data frame reads
+   * one cache line: [version, then per direction (up, down): cached version, shape, key | 0].
+   * The version is bumped when the binding changes (a cached entry of an older version is
+   * void); 0 means "no entry", so versions start at 1. key | 0 is unambiguous with the shape,
+   * which records whether there is a key.
+   */
+  private cache = new Int32Array(SC_STRIDE * 256);
 
   constructor(opts: LinterOptions) {
     this.policy = opts.policy;
@@ -167,27 +175,29 @@ export class Linter {
       },
       onData(ev: DataEvent, r: DataResult) {
         self.curFrame = ev.frame;
-        const b = r.binding;
-        self.curSession = b !== null ? b.id : r.candidate !== null ? r.candidate.id : null;
+        const id = r.bindingId;
+        self.curSession = id !== 0 ? id : r.candidate !== null ? r.candidate.id : null;
         for (let i = 0; i < everyData.length; i++) everyData[i]!(ev, r);
         if (shapeData.length === 0) return;
-        if (b === null) {
+        if (id === 0) {
           for (let i = 0; i < shapeData.length; i++) shapeData[i]!(ev, r);
           return;
         }
-        const id = b.id;
-        const slot = id * 2 + (r.direction === DIR_UP ? 0 : 1);
-        if (slot >= self.cacheVer.length) self.growCache(slot);
-        const shape = ev.encap | (ev.gre ? 16 : 0) | (ev.hasKey ? 32 : 0) | (r.direction === DIR_UP ? SHAPE_DIR_UP : 0);
-        const key = ev.hasKey ? ev.key : -1;
-        const ver = self.version[id]!;
-        if (self.cacheVer[slot] === ver && self.cacheShape[slot] === shape && self.cacheKey[slot] === key) return;
+        const rec = id * SC_STRIDE;
+        if (rec >= self.cache.length) self.growCache(id);
+        const c = self.cache;
+        const up = r.direction === DIR_UP;
+        const e = rec + (up ? SC_UP : SC_DOWN);
+        const shape = ev.encap | (ev.gre ? 16 : 0) | (ev.hasKey ? 32 : 0) | (up ? SHAPE_DIR_UP : 0);
+        const key = ev.hasKey ? ev.key | 0 : -1;
+        const ver = c[rec + SC_VERSION]! + 1; // stored as version − 1, so that a zeroed record is version 1
+        if (c[e] === ver && c[e + 1] === shape && c[e + 2] === key) return;
         const before = self.reports;
         for (let i = 0; i < shapeData.length; i++) shapeData[i]!(ev, r);
         if (self.reports === before) {
-          self.cacheVer[slot] = ver;
-          self.cacheShape[slot] = shape;
-          self.cacheKey[slot] = key;
+          c[e] = ver;
+          c[e + 1] = shape;
+          c[e + 2] = key;
         }
       },
       onUnansweredPbu(pbu: SignallingEvent, b: BindingView) {
@@ -296,29 +306,17 @@ export class Linter {
     this.expertMalformed = mal;
   }
 
+  /** The binding changed: its cached data shapes are void. */
   private bump(id: number): void {
-    this.ensureVersion(id);
-    this.version[id]!++;
+    const rec = id * SC_STRIDE;
+    if (rec >= this.cache.length) this.growCache(id);
+    this.cache[rec + SC_VERSION]!++;
   }
 
-  private growCache(slot: number): void {
-    const n = Math.max(slot + 1, this.cacheVer.length * 2);
-    const g = <T extends Int32Array | Float64Array>(a: T, C: new (n: number) => T): T => {
-      const b = new C(n);
-      b.set(a);
-      return b;
-    };
-    this.cacheVer = g(this.cacheVer, Int32Array);
-    this.cacheShape = g(this.cacheShape, Int32Array);
-    this.cacheKey = g(this.cacheKey, Float64Array);
-    this.ensureVersion(slot >> 1);
-  }
-
-  private ensureVersion(id: number): void {
-    if (id < this.version.length) return;
-    const v = new Int32Array(Math.max(id + 1, this.version.length * 2)).fill(1);
-    v.set(this.version);
-    this.version = v;
+  private growCache(id: number): void {
+    const c = new Int32Array(Math.max((id + 1) * SC_STRIDE, this.cache.length * 2));
+    c.set(this.cache);
+    this.cache = c;
   }
 
   private severityFor(ri: number, f: FindingInput): Severity {

@@ -16,6 +16,8 @@ export function addrText(data: Uint8Array, off: number, len: number): string {
 /** Parses dotted IPv4 or IPv6 text (with ::, and an embedded IPv4 tail) into 4 or 16 bytes. */
 export function parseAddr(s: string): Uint8Array {
   if (!s.includes(':')) {
+    const quick = dottedQuad(s);
+    if (quick !== null) return quick;
     const parts = s.split('.');
     if (parts.length !== 4) throw new Error(`bad IPv4 address: ${s}`);
     const out = new Uint8Array(4);
@@ -26,6 +28,8 @@ export function parseAddr(s: string): Uint8Array {
     }
     return out;
   }
+  const quick = hexGroups(s);
+  if (quick !== null) return quick;
   let text = s;
   const groups: number[] = [];
   const lastColon = text.lastIndexOf(':');
@@ -55,6 +59,89 @@ export function parseAddr(s: string): Uint8Array {
     out[2 * i + 1] = groups[i]! & 255;
   }
   if (v4tail) out.set(v4tail, 12);
+  return out;
+}
+
+/**
+ * The common IPv4 text, four groups of 1 to 3 decimal digits (each at most 255) joined by
+ * dots, parsed without splitting; null for anything else (parseAddr's general code decides).
+ */
+function dottedQuad(s: string): Uint8Array | null {
+  const out = new Uint8Array(4);
+  let part = 0;
+  let v = 0;
+  let digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return null;
+      v = v * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && part < 3) {
+      if (v > 255) return null;
+      out[part++] = v;
+      v = 0;
+      digits = 0;
+    } else return null;
+  }
+  if (part !== 3 || digits === 0 || v > 255) return null;
+  out[3] = v;
+  return out;
+}
+
+const groupScratch = new Uint16Array(8);
+
+/**
+ * The common IPv6 text, groups of 1 to 4 hex digits joined by ':' with at most one '::' (no
+ * embedded IPv4, no zone), parsed in one scan; null for anything else (parseAddr's general
+ * code decides, and rejects what is malformed).
+ */
+function hexGroups(s: string): Uint8Array | null {
+  const g = groupScratch;
+  let n = 0; // groups so far
+  let head = -1; // groups before the '::', -1 while there is none
+  let v = 0;
+  let digits = 0;
+  let i = 0;
+  if (s.charCodeAt(0) === 58 && s.charCodeAt(1) === 58) {
+    head = 0;
+    i = 2;
+  }
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if (c >= 97 && c <= 102) d = c - 87;
+    else if (c >= 65 && c <= 70) d = c - 55;
+    else if (c === 58) {
+      if (digits > 0) {
+        if (n === 8) return null;
+        g[n++] = v;
+        v = 0;
+        digits = 0;
+      } else if (head < 0 && i > 0 && s.charCodeAt(i - 1) === 58) head = n; // the '::'
+      else return null;
+      continue;
+    } else return null;
+    if (++digits > 4) return null;
+    v = v * 16 + d;
+  }
+  if (digits > 0) {
+    if (n === 8) return null;
+    g[n++] = v;
+  } else if (!(head === n && s.length >= 2 && s.charCodeAt(s.length - 1) === 58 && s.charCodeAt(s.length - 2) === 58)) return null;
+  if (head < 0 ? n !== 8 : n > 8) return null;
+  const out = new Uint8Array(16);
+  const tail = head < 0 ? 0 : n - head;
+  const lead = head < 0 ? n : head;
+  for (let k = 0; k < lead; k++) {
+    out[2 * k] = g[k]! >>> 8;
+    out[2 * k + 1] = g[k]! & 255;
+  }
+  for (let k = 0; k < tail; k++) {
+    const at = 8 - tail + k;
+    out[2 * at] = g[lead + k]! >>> 8;
+    out[2 * at + 1] = g[lead + k]! & 255;
+  }
   return out;
 }
 

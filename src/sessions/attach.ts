@@ -16,7 +16,10 @@
 import { GENERATED, type Packet } from '../engine/packet.js';
 import type { Pipeline, PostDissector } from '../engine/pipeline.js';
 import { Correlator } from './correlator.js';
+import type { PacketRecord } from '../capture/types.js';
+import type { DataEvent } from './events.js';
 import { EXTRACT_DATA, EXTRACT_NONE, EXTRACT_PBA, EXTRACT_PBU, Extractor } from './extract.js';
+import { FAST_DATA, FAST_NONE, FastPath } from './fastpath.js';
 import { SESSION_FIELDS as F } from './fields.js';
 import { DIR_NONE, REASONS, type SessionListener } from './types.js';
 
@@ -37,8 +40,19 @@ export class SessionTracker {
   private reference: Correlator | null = null;
   private unansweredFrames: Set<number> | null = null;
   annotate: boolean;
+  /**
+   * With `fastPath`: tunnelled data frames are read from the frame's bytes by the fast path
+   * (fastpath.ts, tested equal to the Extractor) instead of walking the dissected tree, which
+   * in `dissect -V` / `-T json` holds every field. `rec` is the reused record it reads.
+   */
+  private readonly fast: FastPath | null;
+  private readonly rec: PacketRecord = {
+    frameNumber: 0, fileOffset: 0, data: new Uint8Array(0), offset: 0, caplen: 0, origlen: 0,
+    tsSec: 0, tsNsec: 0, interfaceId: 0, linkType: 0, comments: undefined,
+  };
 
-  constructor(opts: { annotate?: boolean; recordPairs?: boolean; listeners?: SessionListener[] } = {}) {
+  constructor(opts: { annotate?: boolean; recordPairs?: boolean; listeners?: SessionListener[]; fastPath?: boolean } = {}) {
+    this.fast = opts.fastPath === true ? new FastPath() : null;
     this.extractor = new Extractor();
     this.correlator = new Correlator({ recordPairs: opts.recordPairs ?? false });
     for (const l of opts.listeners ?? []) this.correlator.addListener(l);
@@ -57,22 +71,26 @@ export class SessionTracker {
 
   /** Extracts, correlates and (when annotating) writes the generated fields. */
   feed(p: Packet): void {
+    const fast = this.fast;
+    if (fast !== null) {
+      const rec = this.rec;
+      rec.data = p.data;
+      rec.offset = p.base;
+      rec.caplen = p.caplen;
+      rec.origlen = p.origlen;
+      rec.linkType = p.linkType;
+      rec.frameNumber = p.number;
+      rec.tsSec = p.tsSec;
+      rec.tsNsec = p.tsNsec;
+      const k = fast.decode(rec);
+      if (k === FAST_NONE) return;
+      if (k === FAST_DATA) return this.dataFrame(p, fast.data);
+    }
     const x = this.extractor;
     const kind = x.extract(p);
     if (kind === EXTRACT_NONE) return;
     const c = this.correlator;
-    if (kind === EXTRACT_DATA) {
-      const r = c.data(x.data);
-      if (!this.annotate) return;
-      const root = p.add(F.proto, -1, 0, -1, GENERATED);
-      if (r.binding !== null) p.addGen(F.session, root, r.binding.id);
-      else {
-        p.addStr(F.unattributed, -1, 0, root, REASONS[r.reason]!, GENERATED);
-        if (r.candidate !== null) p.addGen(F.candidate, root, r.candidate.id);
-      }
-      if (r.direction !== DIR_NONE) p.addGen(F.direction, root, r.direction);
-      return;
-    }
+    if (kind === EXTRACT_DATA) return this.dataFrame(p, x.data);
     const ev = x.signal!;
     if (kind === EXTRACT_PBU) {
       const o = c.pbu(ev);
@@ -106,6 +124,19 @@ export class SessionTracker {
         if (cand) p.addGen(F.candidate, root, cand.id);
       }
     }
+  }
+
+  /** Correlates a data frame and (when annotating) writes its generated fields. */
+  private dataFrame(p: Packet, ev: DataEvent): void {
+    const r = this.correlator.data(ev);
+    if (!this.annotate) return;
+    const root = p.add(F.proto, -1, 0, -1, GENERATED);
+    if (r.binding !== null) p.addGen(F.session, root, r.bindingId);
+    else {
+      p.addStr(F.unattributed, -1, 0, root, REASONS[r.reason]!, GENERATED);
+      if (r.candidate !== null) p.addGen(F.candidate, root, r.candidate.id);
+    }
+    if (r.direction !== DIR_NONE) p.addGen(F.direction, root, r.direction);
   }
 }
 
@@ -150,6 +181,7 @@ export function createSessionHook(opts: AttachOptions): SessionHook {
     annotate: twoPass ? false : (opts.annotate ?? true),
     recordPairs: twoPass,
     listeners: twoPass ? [] : opts.listeners,
+    fastPath: true,
   });
   let pass: 1 | 2 = 1;
   return {

@@ -362,7 +362,7 @@ export class Correlator {
   private finished = false;
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Uint8Array | null = null;
-  private readonly result: DataResult = { binding: null, direction: DIR_NONE, reason: -1, candidate: null };
+  private readonly result: DataResult = { binding: null, bindingId: 0, direction: DIR_NONE, reason: -1, candidate: null };
   // listeners, split per hook so the hot path tests one array length
   private readonly lPbu: SessionListener[] = [];
   private readonly lPair: SessionListener[] = [];
@@ -495,8 +495,9 @@ export class Correlator {
     const list = li >= 0 ? this.pendingLists[li]! : null;
     let match: Pending | undefined;
     if (list) {
-      const i = list.findIndex((p) => sameMn(p.ev.mnId, ev.mnId));
-      if (i >= 0) {
+      let i = 0;
+      while (i < list.length && !sameMn(list[i]!.ev.mnId, ev.mnId)) i++;
+      if (i < list.length) {
         match = list[i]!;
         list.splice(i, 1);
         if (list.length === 0) {
@@ -637,10 +638,13 @@ export class Correlator {
     if (pbu.hi >= 0) b.hi = pbu.hi;
     if (pbu.att >= 0) b.att = pbu.att;
     // Home network prefixes: the LMA's (PBA) when it sends them, else the PBU's non-zero ones.
-    const hnps = (pba.hnp.length ? pba.hnp : pbu.hnp).filter((h) => h.prefix !== '::');
-    if (hnps.length) {
-      b.hnp = hnps.map((h) => ({ prefix: h.prefix, len: h.len }));
-      b.hnpBytes = hnps.map((h) => this.addrBytes(h.prefix));
+    const given = pba.hnp.length ? pba.hnp : pbu.hnp;
+    if (!sameHnps(b.hnp, given)) {
+      const hnps = given.filter((h) => h.prefix !== '::');
+      if (hnps.length) {
+        b.hnp = hnps.map((h) => ({ prefix: h.prefix, len: h.len }));
+        b.hnpBytes = hnps.map((h) => this.addrBytes(h.prefix));
+      }
     }
     const hoa = pba.ipv4Hoa !== null && pba.ipv4Hoa !== '0.0.0.0' && pba.ipv4HoaStatus <= 0 ? pba.ipv4Hoa
       : pbu.ipv4Hoa !== null && pbu.ipv4Hoa !== '0.0.0.0' ? pbu.ipv4Hoa : null;
@@ -850,6 +854,7 @@ export class Correlator {
     if (t > this.nextExpiry) this.expireUntil(t);
     const r = this.result;
     r.binding = null;
+    r.bindingId = 0;
     r.candidate = null;
     r.reason = -1;
     r.direction = DIR_NONE;
@@ -907,6 +912,7 @@ export class Correlator {
     }
     if (bindex >= 0) {
       r.binding = this.all[bindex]!;
+      r.bindingId = bindex + 1;
       c.attributedFrames++;
       const a = this.stats.a;
       const slot = (bindex * 2 + (r.direction === DIR_UP ? 0 : 1)) * S_STRIDE;
@@ -1062,6 +1068,21 @@ function identityOf(ev: SignallingEvent): string {
   if (h) return `\0hnp:${h.prefix}/${h.len}`;
   if (ev.ipv4Hoa !== null && ev.ipv4Hoa !== '0.0.0.0') return `\0v4:${ev.ipv4Hoa}`;
   return `\0mag:${ev.src}`;
+}
+
+/**
+ * True when `given` (a PBU's or PBA's prefixes) without its '::' entries equals `current`:
+ * a renewal then keeps the binding's arrays instead of building equal ones.
+ */
+function sameHnps(current: readonly HomePrefix[], given: readonly HomePrefix[]): boolean {
+  let j = 0;
+  for (let i = 0; i < given.length; i++) {
+    const g = given[i]!;
+    if (g.prefix === '::') continue;
+    const c = current[j++];
+    if (c === undefined || c.prefix !== g.prefix || c.len !== g.len) return false;
+  }
+  return j === current.length && j > 0;
 }
 
 function sameMn(a: string | null, b: string | null): boolean {

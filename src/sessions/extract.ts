@@ -16,11 +16,12 @@
  * Anything else (no IP, ICMP errors, ESP-protected signalling, ordinary traffic) gives nothing.
  * IPv6 extension headers (protocols "ipv6.*") and the "ethertype" pseudo-protocol are skipped.
  */
-import { allFields, fieldByName, wantForFields, type FieldDef } from '../engine/fields.js';
-import type { Packet } from '../engine/packet.js';
+import { allFields, fieldByName, fieldDef, wantForFields, type FieldDef } from '../engine/fields.js';
+import { HAS_NUM, HAS_STR, type Packet } from '../engine/packet.js';
 import { nodeNumber, nodeString } from '../engine/values.js';
 import { addrText } from './addr.js';
 import { DataEvent } from './events.js';
+import { BytesInterner } from './intern.js';
 import { ENCAP_GRE, ENCAP_IPIP, ENCAP_UDP, ENCAP_UDP_TLV, type HomePrefix, type SignallingEvent } from './types.js';
 
 export const EXTRACT_NONE = 0;
@@ -132,6 +133,12 @@ function roleOfProtocol(d: FieldDef): number {
 
 const MAX_LAYERS = 8;
 
+// how Extractor.num() decodes a field (0: ask nodeNumber)
+const NUM_UINT = 1;
+const NUM_UINT_MASKED = 2;
+const NUM_BOOL = 3;
+const NUM_BOOL_MASKED = 4;
+
 /**
  * What the Extractor reads from a frame, as a want mask for the Pipeline (`pipeline.setWant`):
  * its fields, the mobility-option markers, and every protocol node (layers are told apart by
@@ -160,6 +167,14 @@ export class Extractor {
   private readonly ipDst = new Int32Array(2);
   private readonly ipLen = new Uint8Array(2);
   private readonly hnpScratch: HomePrefix[] = [];
+  /** Per field id: NUM_* decoding kind, 2^shift and mask >> shift (see num()). */
+  private readonly numKind: Uint8Array;
+  private readonly numDiv: Float64Array;
+  private readonly numMask: Float64Array;
+  /** Address and MN-ID texts of signalling, decoded once per distinct value (see intern.ts). */
+  private readonly addrs = new BytesInterner((d, start, end) => addrText(d, start, end - start));
+  private readonly utf8 = new TextDecoder();
+  private readonly ids = new BytesInterner((d, start, end) => this.utf8.decode(d.subarray(start, end)));
 
   constructor() {
     const defs = allFields();
@@ -177,6 +192,17 @@ export class Extractor {
     // every other MH option marker ends the option context (HoA fields belong to 36/37 only)
     for (const d of defs) if (d.abbrev.startsWith('mip6.options.') && role[d.id] === R_NONE) role[d.id] = OPT_OTHER;
     this.role = role;
+    // how num() decodes each field (nodeNumber's rules for the common cases, constants hoisted)
+    this.numKind = new Uint8Array(defs.length);
+    this.numDiv = new Float64Array(defs.length).fill(1);
+    this.numMask = new Float64Array(defs.length);
+    for (const d of defs) {
+      const unsigned = d.type === 'uint8' || d.type === 'uint16' || d.type === 'uint24' || d.type === 'uint32';
+      if (unsigned) this.numKind[d.id] = d.mask ? NUM_UINT_MASKED : NUM_UINT;
+      else if (d.type === 'boolean') this.numKind[d.id] = d.mask ? NUM_BOOL_MASKED : NUM_BOOL;
+      this.numDiv[d.id] = 2 ** d.shift;
+      this.numMask[d.id] = d.mask / 2 ** d.shift;
+    }
   }
 
   /**
@@ -354,29 +380,29 @@ export class Extractor {
         break; // a protocol after the MH (or a second MH) ends it
       }
       switch (r) {
-        case MH_TYPE: type = nodeNumber(p, i); break;
-        case BU_SEQ: if (type === 5) seq = nodeNumber(p, i); break;
-        case BU_LIFETIME: if (type === 5) lifetime = nodeNumber(p, i); break;
-        case BU_A: a = nodeNumber(p, i) === 1; break;
-        case BU_H: h = nodeNumber(p, i) === 1; break;
-        case BU_P: if (type === 5) pf = nodeNumber(p, i) === 1; break;
-        case BU_F: f = nodeNumber(p, i) === 1; break;
-        case BU_T: if (type === 5) tf = nodeNumber(p, i) === 1; break;
-        case BA_STATUS: status = nodeNumber(p, i); break;
-        case BA_SEQ: if (type === 6) seq = nodeNumber(p, i); break;
-        case BA_LIFETIME: if (type === 6) lifetime = nodeNumber(p, i); break;
-        case BA_P: if (type === 6) pf = nodeNumber(p, i) === 1; break;
-        case BA_T: if (type === 6) tf = nodeNumber(p, i) === 1; break;
-        case MNID: if (mnId === null) mnId = nodeString(p, i) ?? null; break;
-        case HNP_LEN: hnpLen = nodeNumber(p, i); break;
+        case MH_TYPE: type = this.num(p, i); break;
+        case BU_SEQ: if (type === 5) seq = this.num(p, i); break;
+        case BU_LIFETIME: if (type === 5) lifetime = this.num(p, i); break;
+        case BU_A: a = this.num(p, i) === 1; break;
+        case BU_H: h = this.num(p, i) === 1; break;
+        case BU_P: if (type === 5) pf = this.num(p, i) === 1; break;
+        case BU_F: f = this.num(p, i) === 1; break;
+        case BU_T: if (type === 5) tf = this.num(p, i) === 1; break;
+        case BA_STATUS: status = this.num(p, i); break;
+        case BA_SEQ: if (type === 6) seq = this.num(p, i); break;
+        case BA_LIFETIME: if (type === 6) lifetime = this.num(p, i); break;
+        case BA_P: if (type === 6) pf = this.num(p, i) === 1; break;
+        case BA_T: if (type === 6) tf = this.num(p, i) === 1; break;
+        case MNID: if (mnId === null) mnId = this.stringOf(p, i) ?? null; break;
+        case HNP_LEN: hnpLen = this.num(p, i); break;
         case HNP_PREFIX:
           if (t.off[i]! >= 0 && t.off[i]! + 16 <= p.caplen) {
-            hnp.push({ prefix: addrText(p.data, p.base + t.off[i]!, 16), len: hnpLen >= 0 ? hnpLen : 64 });
+            hnp.push({ prefix: this.addrText(p, t.off[i]!, 16), len: hnpLen >= 0 ? hnpLen : 64 });
           }
           hnpLen = -1;
           break;
-        case HI: if (hi < 0) hi = nodeNumber(p, i); break;
-        case ATT: if (att < 0) att = nodeNumber(p, i); break;
+        case HI: if (hi < 0) hi = this.num(p, i); break;
+        case ATT: if (att < 0) att = this.num(p, i); break;
         case OPT_GREK: {
           curOpt = OPT_GREK;
           greCount++;
@@ -386,7 +412,7 @@ export class Extractor {
         }
         case OPT_GRE_KEY:
           if (greCount <= 1 && greKey === null) {
-            const v = nodeNumber(p, i);
+            const v = this.num(p, i);
             if (v === v) greKey = v >>> 0;
           }
           break;
@@ -395,17 +421,17 @@ export class Extractor {
         case OPT_OTHER: curOpt = OPT_OTHER; break;
         case HOA_ADDR:
           if ((curOpt === OPT_HAREQ || curOpt === OPT_HAREP) && hoa === null && t.off[i]! >= 0 && t.off[i]! + 4 <= p.caplen) {
-            hoa = addrText(p.data, p.base + t.off[i]!, 4);
+            hoa = this.addrText(p, t.off[i]!, 4);
           }
           break;
-        case HOA_STATUS: if (curOpt === OPT_HAREP && hoaStatus < 0) hoaStatus = nodeNumber(p, i); break;
+        case HOA_STATUS: if (curOpt === OPT_HAREP && hoaStatus < 0) hoaStatus = this.num(p, i); break;
       }
     }
     if ((type !== 5 && type !== 6) || seq < 0 || lifetime < 0) return EXTRACT_NONE;
     if (type === 5 && !pf) return EXTRACT_NONE; // a MIPv6 Binding Update, not a proxy registration
     if (type === 6 && status < 0) return EXTRACT_NONE;
-    const src = addrText(p.data, p.base + t.off[this.ipSrc[0]!]!, this.ipLen[0]!);
-    const dst = addrText(p.data, p.base + t.off[this.ipDst[0]!]!, this.ipLen[0]!);
+    const src = this.addrText(p, t.off[this.ipSrc[0]!]!, this.ipLen[0]!);
+    const dst = this.addrText(p, t.off[this.ipDst[0]!]!, this.ipLen[0]!);
     this.signal = {
       type: type === 5 ? 'pbu' : 'pba',
       frame: p.number,
@@ -415,8 +441,8 @@ export class Extractor {
       dst,
       ipVersion: this.ipLen[0] === 4 ? 4 : 6,
       udp: viaUdp,
-      sport: viaUdp && sportNode >= 0 ? nodeNumber(p, sportNode) : 0,
-      dport: viaUdp && dportNode >= 0 ? nodeNumber(p, dportNode) : 0,
+      sport: viaUdp && sportNode >= 0 ? this.num(p, sportNode) : 0,
+      dport: viaUdp && dportNode >= 0 ? this.num(p, dportNode) : 0,
       seq,
       lifetime,
       status: type === 6 ? status : -1,
@@ -436,5 +462,47 @@ export class Extractor {
       ipv4HoaStatus: hoaStatus,
     };
     return type === 5 ? EXTRACT_PBU : EXTRACT_PBA;
+  }
+
+  /** addrText of the address at frame offset `off` (interned). */
+  private addrText(p: Packet, off: number, len: number): string {
+    const start = p.base + off;
+    return this.addrs.get(p.data, start, start + len);
+  }
+
+  /** nodeString(p, node) for the MN-ID: the same text, decoded once per distinct identifier. */
+  private stringOf(p: Packet, node: number): string | undefined {
+    const t = p.tree;
+    if (t.flags[node]! & HAS_STR) return t.strs[node];
+    const off = t.off[node]!;
+    const start = p.base + off;
+    const end = start + t.len[node]!;
+    if (off < 0 || end < start || end > p.data.length || fieldDef(t.fid[node]!).type !== 'string') return nodeString(p, node);
+    return this.ids.get(p.data, start, end);
+  }
+
+  /**
+   * nodeNumber(p, node) for the fields readMh reads (same value): unsigned integers and
+   * booleans of up to 4 octets are decoded here with per-field constants (nodeNumber computes
+   * 2 ** shift for every call); anything else goes to nodeNumber.
+   */
+  private num(p: Packet, node: number): number {
+    const t = p.tree;
+    if (t.flags[node]! & HAS_NUM) return t.num[node]!;
+    const fid = t.fid[node]!; // readMh only asks for nodes with a role: fid >= 0
+    const kind = this.numKind[fid]!;
+    const len = t.len[node]!;
+    const off = t.off[node]!;
+    if (kind === 0 || len <= 0 || len > 4 || off < 0) return nodeNumber(p, node);
+    const d = p.data;
+    let i = p.base + off;
+    let raw = 0;
+    for (let k = 0; k < len; k++) raw = raw * 256 + d[i++]!;
+    switch (kind) {
+      case NUM_UINT: return raw;
+      case NUM_UINT_MASKED: return Math.floor(raw / this.numDiv[fid]!) & this.numMask[fid]!;
+      case NUM_BOOL: return raw !== 0 ? 1 : 0;
+      default: return (Math.floor(raw / this.numDiv[fid]!) & 1) !== 0 ? 1 : 0;
+    }
   }
 }

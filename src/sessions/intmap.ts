@@ -108,14 +108,16 @@ export class IntPairMap {
 
 /**
  * (a, b) → one or several small non-negative ints (binding indexes), on an IntPairMap: a single
- * value is stored inline; several go to a side list referenced by a negative value.
+ * value is stored inline; several go to a side set referenced by a negative value (a Set, not
+ * an array: many bindings may share one home prefix, and a renewal removes and re-adds its
+ * binding, which must not cost a scan of the others).
  * `get` returns -1 (none), the value (one), or MULTIPLE (several).
  */
 export const MULTIPLE = -2;
 
 export class MultiIndex {
   private readonly m = new IntPairMap(64);
-  private readonly lists: (number[] | null)[] = [];
+  private readonly lists: (Set<number> | null)[] = [];
   private readonly free: number[] = [];
 
   get(a: number, b: number): number {
@@ -123,7 +125,7 @@ export class MultiIndex {
     return v <= MULTIPLE ? MULTIPLE : v;
   }
 
-  /** All values of (a, b). */
+  /** All values of (a, b), in the order they were added. */
   all(a: number, b: number): number[] {
     const v = this.m.get(a, b);
     if (v === -1) return [];
@@ -136,12 +138,9 @@ export class MultiIndex {
     else if (v >= 0) {
       if (v === x) return;
       const k = this.free.length ? this.free.pop()! : this.lists.length;
-      this.lists[k] = [v, x];
+      this.lists[k] = new Set([v, x]);
       this.m.set(a, b, -k - 2);
-    } else {
-      const l = this.lists[-v - 2]!;
-      if (!l.includes(x)) l.push(x);
-    }
+    } else this.lists[-v - 2]!.add(x);
   }
 
   remove(a: number, b: number, x: number): void {
@@ -153,11 +152,9 @@ export class MultiIndex {
     }
     const k = -v - 2;
     const l = this.lists[k]!;
-    const i = l.indexOf(x);
-    if (i < 0) return;
-    l.splice(i, 1);
-    if (l.length === 1) {
-      this.m.set(a, b, l[0]!);
+    if (!l.delete(x)) return;
+    if (l.size === 1) {
+      this.m.set(a, b, l.values().next().value!);
       this.lists[k] = null;
       this.free.push(k);
     }

@@ -225,6 +225,8 @@ export interface BindingChange {
 export interface DataResult {
   /** The binding the frame belongs to, or null. */
   binding: BindingView | null;
+  /** Its id (`binding.id`), 0 when binding is null: the hot paths read it without touching the binding. */
+  bindingId: number;
   /** DIR_UP / DIR_DOWN (by the tunnel endpoints), DIR_NONE when the endpoints are unknown. */
   direction: number;
   /** When binding is null: R_* reason code (index into REASONS); -1 when attributed. */

@@ -127,3 +127,28 @@ test('attachSessions adds the hook to a pipeline; the generated fields are filte
   assert.equal(s.finish().counts.dataFrames, 3);
   assert.throws(() => s.beginSecondPass());
 });
+
+test('the hook reads data frames with the fast path: same generated fields as through the Extractor', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { ROOT } = await import('../helpers/cli.js');
+  const { SessionTracker } = await import('../../src/sessions/attach.js');
+  const samples = readdirSync(join(ROOT, 'samples')).filter((f) => f.endsWith('.pcap')).map((f) => join(ROOT, 'samples', f));
+  assert.ok(samples.length >= 10);
+  const sources: (string | Uint8Array)[] = [pcapBytes(capture()), ...samples];
+  let dataFrames = 0;
+  for (const src of sources) {
+    const runs = [false, true].map(async (fastPath) => {
+      const tracker = new SessionTracker({ fastPath });
+      const seen: Seen[] = [];
+      await dissectCapture(src, (fr) => void seen.push(read(fr.packet)), { postDissectors: [(p: Packet) => tracker.feed(p)] });
+      tracker.correlator.finish();
+      return { seen, counts: tracker.correlator.counts };
+    });
+    const [slow, fast] = await Promise.all(runs);
+    assert.deepEqual(fast!.seen, slow!.seen, String(typeof src === 'string' ? src : 'synthetic'));
+    assert.deepEqual(fast!.counts, slow!.counts);
+    dataFrames += fast!.counts.dataFrames;
+  }
+  assert.ok(dataFrames > 100, `data frames compared: ${dataFrames}`);
+});

@@ -80,13 +80,16 @@ test('initial registration with keys: uplink and downlink attributed by key and 
 
   let r = c.data(up(3, { key: 0x2001, seq: 0 }));
   assert.equal(r.binding?.id, 1);
+  assert.equal(r.bindingId, 1);
   assert.equal(r.direction, DIR_UP);
   r = c.data(down(4, { key: 0x1001 }));
   assert.equal(r.binding?.id, 1);
+  assert.equal(r.bindingId, 1);
   assert.equal(r.direction, DIR_DOWN);
   // the uplink key used downlink: wrong direction
   r = c.data(down(5, { key: 0x2001 }));
   assert.equal(r.binding, null);
+  assert.equal(r.bindingId, 0, 'no binding: id 0');
   assert.equal(REASONS[r.reason], 'wrong-direction');
   assert.equal(r.candidate?.id, 1);
   // an unknown key between the same endpoints
