@@ -24,7 +24,7 @@ interface Entry extends QueueEntry {
   fire(e: Engine): number;
 }
 import { applyOverrides, buildFrame, compileFrame, type FrameSpec, type LayerSpec } from './frames.js';
-import type { Template } from './layer.js';
+import type { Addr6Words, Template } from './layer.js';
 import { ipv4Bytes, ipv6Bytes, put16, put32 } from './layer.js';
 import { faultByName, isDataFault, isSessionFault, isSignalFault, type DataContext, type DataFault, type ExchangeKind, type Quirks, type SignalContext, type SignalFault } from './faults.js';
 import { lifetimeUnits, pbaFrame, pbuFrame, tunnelLayers, type Endpoint, type MnIdentity, type PbaParams, type PbuParams, type TunnelState } from './messages.js';
@@ -108,7 +108,7 @@ class NodeInst implements Endpoint {
   ipId: number;
   /** Keys this node handed out (downlink keys for a MAG, uplink keys for an LMA). */
   readonly keys = new Set<number>();
-  /** Sessions this node allocated a key for, in order (for the duplicate-key faults). */
+  /** The first two sessions this node allocated a key for, in order (for the duplicate-key faults). */
   readonly keyOwners: Session[] = [];
   readonly firstKeyOf = new Map<Session, number>();
   /** LMAs this MAG treats as not supporting RFC 5845 (§4.2). */
@@ -132,6 +132,17 @@ class NodeInst implements Endpoint {
 }
 
 const utf8 = new TextEncoder();
+
+/** UTF-8 octets of an identifier: ASCII by hand (a small on-heap array), anything else by TextEncoder. */
+function encodeId(id: string): Uint8Array {
+  const b = new Uint8Array(id.length);
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c > 0x7f) return utf8.encode(id);
+    b[i] = c;
+  }
+  return b;
+}
 
 /**
  * One mobile node (a clone of a scenario mobile node for --sessions): identity and binding state.
@@ -185,7 +196,7 @@ class Session implements MnIdentity {
     readonly offset: number,
   ) {
     this.id = clone === 0 ? base.id : cloneId(base.id, clone);
-    this.idBytes = utf8.encode(this.id);
+    this.idBytes = encodeId(this.id);
     this.hnpLength = base.hnpLength;
     this.hnpBytes = Uint8Array.from(ipv6Bytes(base.hnp));
     if (clone > 0) addShifted(this.hnpBytes, clone, 128 - base.hnpLength);
@@ -298,32 +309,6 @@ class Script implements Entry {
   }
 }
 
-class PendingFrame implements Entry {
-  ord = 0;
-  constructor(
-    public t: number,
-    readonly bytes: Uint8Array | null,
-    readonly apply?: () => void,
-  ) {}
-  fire(e: Engine): number {
-    if (this.apply) this.apply();
-    if (this.bytes) e.writeSignal(this.bytes, this.t);
-    return -1;
-  }
-}
-
-class Action implements Entry {
-  ord = 0;
-  constructor(
-    public t: number,
-    readonly run: () => void,
-  ) {}
-  fire(): number {
-    this.run();
-    return -1;
-  }
-}
-
 /** What a PBU/PBA exchange needs to be written later. */
 interface SigExchange {
   s: Session;
@@ -336,16 +321,28 @@ interface SigExchange {
   pbaId: number;
 }
 
-/** A PBU or PBA written from a shared template at its time (the PBA also applies the binding). */
-class SignalOut implements Entry {
+/**
+ * A one-shot entry: a PBU or PBA written from a shared template at its time (`ex` set; the PBA
+ * also applies the binding), or a frame built from its spec (`bytes`) and / or an action
+ * (`apply`). One class for all of them keeps the queue's entries to three classes (Script,
+ * Flow, Pending): V8 caches property reads (`t`, `ord`, `fire`) for up to four shapes and goes
+ * through its slower megamorphic path beyond that.
+ */
+class Pending implements Entry {
   ord = 0;
   constructor(
     public t: number,
-    readonly ex: SigExchange,
-    readonly pba: boolean,
+    readonly bytes: Uint8Array | null,
+    readonly apply: (() => void) | null,
+    readonly ex: SigExchange | null = null,
+    readonly pba = false,
   ) {}
   fire(e: Engine): number {
-    e.emitSignal(this);
+    if (this.ex !== null) e.emitSignal(this, this.ex);
+    else {
+      if (this.apply !== null) this.apply();
+      if (this.bytes !== null) e.writeSignal(this.bytes, this.t);
+    }
     return -1;
   }
 }
@@ -451,7 +448,8 @@ class FlowSlot {
   }
 }
 
-class Flow implements Entry {
+/** Also the MN's IPv6 address as eight 16-bit words (w0..w7) for Template.setWords. */
+class Flow implements Entry, Addr6Words {
   t: number;
   ord = 0;
   /** Frames left, the current step (in the handshake or in the round) and the round's start time. */
@@ -471,6 +469,27 @@ class Flow implements Entry {
   private seqC: number;
   private seqS: number;
   private sizeIdx = 0;
+  /**
+   * The session values a shared template is re-patched with whenever it changes hands (almost
+   * every frame with many sessions), kept here as small integers (16-bit halves / words) so
+   * that patching touches no other object than this one (a Uint8Array or a number above 2^30
+   * would be one more heap object, often one more cache miss per frame).
+   */
+  private keyVersion = -1;
+  private ulHi = 0;
+  private ulLo = 0;
+  private dlHi = 0;
+  private dlLo = 0;
+  private readonly v4Hi: number;
+  private readonly v4Lo: number;
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly w3: number;
+  readonly w4: number;
+  readonly w5: number;
+  readonly w6: number;
+  readonly w7: number;
 
   constructor(
     readonly s: Session,
@@ -484,6 +503,17 @@ class Flow implements Entry {
     const rng = s.rng;
     this.mnPort = 49152 + rng.below(16384);
     this.icmpId = rng.below(0x10000);
+    this.v4Hi = s.ipv4Int >>> 16;
+    this.v4Lo = s.ipv4Int & 0xffff;
+    const a = s.addr6Bytes;
+    this.w0 = (a[0]! << 8) | a[1]!;
+    this.w1 = (a[2]! << 8) | a[3]!;
+    this.w2 = (a[4]! << 8) | a[5]!;
+    this.w3 = (a[6]! << 8) | a[7]!;
+    this.w4 = (a[8]! << 8) | a[9]!;
+    this.w5 = (a[10]! << 8) | a[11]!;
+    this.w6 = (a[12]! << 8) | a[13]!;
+    this.w7 = (a[14]! << 8) | a[15]!;
     this.idUp = rng.below(0x10000);
     this.idDown = rng.below(0x10000);
     this.seqC = rng.nextU32();
@@ -639,10 +669,21 @@ class Flow implements Entry {
     const dirUp = IS_UP[kind]!;
     if (sh.lastFlow !== this) {
       // the template last served another session / flow: put this one's values in
-      if (sh.greKey >= 0) tm.set(sh.greKey, (dirUp ? s.ulKey : s.dlKey)!);
+      if (sh.greKey >= 0) {
+        if (this.keyVersion !== s.version) {
+          const ul = s.ulKey ?? 0;
+          const dl = s.dlKey ?? 0;
+          this.ulHi = ul >>> 16;
+          this.ulLo = ul & 0xffff;
+          this.dlHi = dl >>> 16;
+          this.dlLo = dl & 0xffff;
+          this.keyVersion = s.version;
+        }
+        tm.set(sh.greKey, dirUp ? this.ulHi * 65536 + this.ulLo : this.dlHi * 65536 + this.dlLo);
+      }
       if (sh.mnAddr >= 0) {
-        if (sh.v6) tm.setBytes(sh.mnAddr, s.addr6Bytes);
-        else tm.set(sh.mnAddr, s.ipv4Int);
+        if (sh.v6) tm.setWords(sh.mnAddr, this);
+        else tm.set(sh.mnAddr, this.v4Hi * 65536 + this.v4Lo);
       }
       if (sh.mnPort >= 0) tm.set(sh.mnPort, this.mnPort);
       if (sh.icmpId >= 0) tm.set(sh.icmpId, this.icmpId);
@@ -705,6 +746,8 @@ class Flow implements Entry {
 
 // ------------------------------------------------------------------ the engine
 
+const NO_RESPONSE: ResponseDef = Object.freeze({});
+
 /** The LMA's answer to a PBU (fault-free). */
 interface Response {
   status: number;
@@ -749,6 +792,9 @@ export class Engine {
   private readonly heap: CalendarQueue<Entry>;
   private ord = 0;
   private readonly nodes = new Map<string, NodeInst>();
+  /** Every explicit downlink / uplink key of the scenario: derived and random keys avoid them. */
+  private readonly dlReserved = new Set<number>();
+  private readonly ulReserved = new Set<number>();
   private readonly sessions: Session[] = [];
   private readonly startSec: number;
   private readonly startNsec: number;
@@ -791,6 +837,10 @@ export class Engine {
       const n = new NodeInst(def, rng.fork());
       n.index = this.nodes.size;
       this.nodes.set(def.name, n);
+    }
+    for (const ev of this.events) {
+      if ((ev.kind === 'attach' || ev.kind === 'handoff' || ev.kind === 'reregister') && ev.dlKey !== undefined) this.dlReserved.add(ev.dlKey);
+      if ((ev.kind === 'attach' || ev.kind === 'handoff' || ev.kind === 'reregister' || ev.kind === 'detach') && ev.response?.ulKey !== undefined) this.ulReserved.add(ev.response.ulKey);
     }
     const bases = [...scenario.mobileNodes.values()];
     const total = opts.sessions ?? bases.length;
@@ -1006,18 +1056,25 @@ export class Engine {
     return k;
   }
 
+  /**
+   * A key from `node` for session `s`: the scenario's explicit key for a base mobile node; for a
+   * clone, the explicit key + clone · 0x10001 unless that is taken or is one of the scenario's
+   * explicit keys (which a base mobile node may claim later); otherwise a random unused one.
+   */
   private allocKey(node: NodeInst, s: Session, explicit?: number): number {
+    const reserved = node.def.role === 'lma' ? this.ulReserved : this.dlReserved;
     let k: number | undefined;
     if (explicit !== undefined) {
       k = s.clone === 0 ? explicit : (explicit + Math.imul(s.clone, 0x10001)) >>> 0;
-      if (s.clone > 0 && (k === 0 || node.keys.has(k))) k = undefined;
+      if (s.clone > 0 && (k === 0 || node.keys.has(k) || reserved.has(k))) k = undefined;
     }
     if (k === undefined) {
       do k = node.rng.nextU32();
-      while (k === 0 || node.keys.has(k));
+      while (k === 0 || node.keys.has(k) || reserved.has(k));
     }
     node.keys.add(k);
-    if (!node.firstKeyOf.has(s)) {
+    // only the first two owners matter (the dup-*-key faults); not a map of every session
+    if (node.keyOwners.length < 2 && !node.firstKeyOf.has(s)) {
       node.firstKeyOf.set(s, k);
       node.keyOwners.push(s);
     }
@@ -1045,7 +1102,7 @@ export class Engine {
         else status = 3;
       }
     }
-    const r = x.response ?? {};
+    const r = x.response ?? NO_RESPONSE;
     if (r.status !== undefined) status = r.status;
     if (r.grekey) gre = r.grekey === 'key' ? 'keys' : r.grekey === 'no-key' ? 'gre-only' : 'none';
     if (r.t !== undefined) t = r.t;
@@ -1099,19 +1156,18 @@ export class Engine {
     const tPba = t + this.scenario.rtt;
     // A message with an override or a fault is built from its spec now; the others come from a
     // shared template when their time comes (written straight from it, nothing copied).
-    const slow = (msg: 'pbu' | 'pba') =>
+    const slow = (msg: 'pbu' | 'pba'): boolean =>
       !this.share || (msg === 'pbu' ? x.overrides.pbu : x.overrides.pba) !== undefined || (ctx !== null && faults.some((f) => f.target === msg && f.when({ ...ctx, msg })));
-    if (drop) this.schedule(new PendingFrame(t, null));
-    else if (slow('pbu')) this.schedule(new PendingFrame(t, this.buildSignal(ex, 'pbu', faults, ctx)));
-    else this.schedule(new SignalOut(t, ex, false));
-    const applyNow = () => this.apply(s, x, resp);
-    if (drop) this.schedule(new PendingFrame(tPba, null, applyNow));
-    else if (slow('pba')) this.schedule(new PendingFrame(tPba, this.buildSignal(ex, 'pba', faults, ctx), applyNow));
-    else this.schedule(new SignalOut(tPba, ex, true));
+    if (drop) this.schedule(new Pending(t, null, null));
+    else if (slow('pbu')) this.schedule(new Pending(t, this.buildSignal(ex, 'pbu', faults, ctx), null));
+    else this.schedule(new Pending(t, null, null, ex, false));
+    if (drop) this.schedule(new Pending(tPba, null, () => this.apply(s, x, resp)));
+    else if (slow('pba')) this.schedule(new Pending(tPba, this.buildSignal(ex, 'pba', faults, ctx), () => this.apply(s, x, resp)));
+    else this.schedule(new Pending(tPba, null, null, ex, true));
     if (resp.status === 163 && x.gre === 'none' && (mag.def as MagDef).retryOn163 && x.kind !== 'retry') {
       const retryAt = t + Math.max(this.scenario.retryDelay, this.scenario.rtt + 1);
       this.schedule(
-        new Action(retryAt, () =>
+        new Pending(retryAt, null, () =>
           this.register(s, { ...x, kind: 'retry', gre: 'keys', dlKey: s.pendingDlKey, t: x.transport === 'ipv4-udp' && (mag.def as MagDef).tlv, overrides: {}, faults: [], response: x.response ? { ...x.response, status: undefined } : undefined }, retryAt),
         ),
       );
@@ -1164,8 +1220,7 @@ export class Engine {
    * options, flags, status, lengths), patched with this exchange's sequence number, key,
    * timestamp, NAI, prefix and IPv4 addresses. Gives the same bytes as buildSignal().
    */
-  emitSignal(o: SignalOut): void {
-    const ex = o.ex;
+  emitSignal(o: Pending, ex: SigExchange): void {
     if (o.pba) this.apply(ex.s, ex.x, ex.resp);
     const { s, x, resp } = ex;
     const pbu = !o.pba;

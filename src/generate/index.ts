@@ -15,6 +15,7 @@ import { countFrames, Engine, scenarioEnd, type FrameSink, type GenerateOptions,
 import { FAULTS, faultByName, isSessionFault } from './faults.js';
 import type { LinkKind, Scenario } from './model.js';
 import { loadScenarioFile, parseScenario } from './scenario.js';
+import { createFileFrameWriter } from './output.js';
 
 export { FAULTS, faultByName, parseScenario, loadScenarioFile };
 export type { GenerateOptions, GenerateStats, Scenario };
@@ -182,11 +183,14 @@ export async function generateCapture(sc: Scenario, dest: string | NodeJS.Writab
   if (opts.sessions !== undefined && !(Number.isInteger(opts.sessions) && opts.sessions > 0)) throw new UsageError('--sessions must be a positive integer');
   await checkFaults(sc, opts);
   const plan = await planRun(sc, opts);
-  const writer = createCaptureWriter(dest, {
-    format: opts.format ?? 'pcap',
-    nanosecond: opts.nanosecond ?? false,
-    interfaces: [{ linkType: LINK_TYPES[opts.link ?? 'ethernet'] }],
-  });
+  const format = opts.format ?? 'pcap';
+  const nanosecond = opts.nanosecond ?? false;
+  const linkType = LINK_TYPES[opts.link ?? 'ethernet'];
+  // a file gets the generator's own record writer (./output.ts, same bytes), stdout and streams the shared one
+  const writer: FrameSink & { close(): Promise<void> } =
+    typeof dest === 'string' && dest !== '-'
+      ? await createFileFrameWriter(dest, { format, nanosecond, linkType })
+      : createCaptureWriter(dest, { format, nanosecond, interfaces: [{ linkType }] });
   try {
     const stats = await runGenerator(sc, writer, opts, plan, opts.onProgress ? (n) => opts.onProgress!(n, plan.total) : undefined);
     return stats;

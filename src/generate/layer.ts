@@ -287,6 +287,18 @@ export function build(layers: readonly Layer[]): Uint8Array {
 
 // ------------------------------------------------------------------ templates
 
+/** An IPv6 address as eight 16-bit words (big-endian order: w0 is octets 0-1). */
+export interface Addr6Words {
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly w3: number;
+  readonly w4: number;
+  readonly w5: number;
+  readonly w6: number;
+  readonly w7: number;
+}
+
 /**
  * A built frame whose mutable fields can be changed cheaply. A word that changes by δ (one's
  * complement) changes the sum of every region covering it, directly or through a pseudo-header
@@ -472,6 +484,34 @@ export class Template {
       down += old + (~nw & 0xffff);
     }
     if (changed) this.apply(index, up, down);
+  }
+
+  /**
+   * setBytes() of a 16-octet field (an IPv6 address) given as eight 16-bit words; the words are
+   * an object of small integers the caller keeps near its other hot state (see engine.ts Flow).
+   */
+  setWords(index: number, a: Addr6Words): void {
+    const off = this.fOff[index]!;
+    if (this.slow[index] === 1 || this.fWidth[index] !== 16 || (off & 1) !== 0) {
+      const v = new Uint8Array(16);
+      [a.w0, a.w1, a.w2, a.w3, a.w4, a.w5, a.w6, a.w7].forEach((x, i) => put16(v, 2 * i, x));
+      this.setBytes(index, v);
+      return;
+    }
+    const b = this.bytes;
+    let up = 0;
+    let down = 0;
+    for (let i = 0; i < 8; i++) {
+      const nw = i < 4 ? (i < 2 ? (i === 0 ? a.w0 : a.w1) : i === 2 ? a.w2 : a.w3) : i < 6 ? (i === 4 ? a.w4 : a.w5) : i === 6 ? a.w6 : a.w7;
+      const o = off + 2 * i;
+      const old = (b[o]! << 8) | b[o + 1]!;
+      if (old === nw) continue;
+      b[o] = nw >>> 8;
+      b[o + 1] = nw & 0xff;
+      up += (~old & 0xffff) + nw;
+      down += old + (~nw & 0xffff);
+    }
+    if (up !== 0) this.apply(index, up, down);
   }
 
   /** C' = C − k·δ for each affected checksum (δ given as Σ(~old + new) and its negation Σ(old + ~new)). */

@@ -20,41 +20,45 @@ function rotl(x: number, k: number): number {
 }
 
 export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /**
+   * The four 32-bit state words, in an Int32Array: as object fields they would mostly be
+   * numbers beyond V8's small-integer range, each one a separate heap box (one generator per
+   * session and per node, touched at random times). The arithmetic is the same on the int32
+   * view of the words.
+   */
+  private readonly s = new Int32Array(4);
 
   /**
    * Seeds from a 32-bit integer (splitmix32 expansion), or from an explicit 4-word state
    * (used by the reference-vector test; must not be all zero).
    */
   constructor(seed: number | readonly [number, number, number, number] = 1) {
+    const s = this.s;
     if (typeof seed === 'number') {
       let st = seed >>> 0;
-      const w: number[] = [];
       for (let i = 0; i < 4; i++) {
         const [n, out] = splitmix32(st);
         st = n;
-        w.push(out);
+        s[i] = out;
       }
-      [this.s0, this.s1, this.s2, this.s3] = w as [number, number, number, number];
     } else {
-      [this.s0, this.s1, this.s2, this.s3] = seed.map((x) => x >>> 0) as [number, number, number, number];
+      for (let i = 0; i < 4; i++) s[i] = seed[i]!;
     }
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
   }
 
   /** Next 32-bit unsigned integer. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
+    const s = this.s;
+    const s0 = s[0]!;
+    const s1 = s[1]!;
+    const s2 = s[2]! ^ s0;
+    const s3 = s[3]! ^ s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    s[0] = s0 ^ s3;
+    s[1] = s1 ^ s2;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3, 11);
     return result;
   }
 
