@@ -68,10 +68,9 @@ export class TextBuf {
     return this;
   }
   private utf8(s: string): this {
-    const enc = encoder.encode(s);
-    this.grow(enc.length);
-    this.buf.set(enc, this.len);
-    this.len += enc.length;
+    // at most 3 bytes per UTF-16 unit; encoded in place (no intermediate array)
+    this.grow(3 * s.length);
+    this.len += encoder.encodeInto(s, this.buf.subarray(this.len)).written;
     return this;
   }
   byte(c: number): this {
@@ -227,17 +226,30 @@ export class TextBuf {
     if (bestLen < 2) bestStart = -1;
     // IPv4-mapped (::ffff:a.b.c.d) is printed with a dotted tail
     const mapped = bestStart === 0 && bestLen === 5 && src[off + 10] === 0xff && src[off + 11] === 0xff;
+    // at most 8 groups of 4 digits and 7 colons (the dotted tail of a mapped address: ipv4())
+    if (this.len + 40 > this.buf.length) this.grow(40);
+    const b = this.buf;
+    let p = this.len;
     for (let i = 0; i < 8; i++) {
       if (i === bestStart) {
-        this.byte(58).byte(58);
+        b[p++] = 58;
+        b[p++] = 58;
         i += bestLen - 1;
-        if (mapped) return this.str('ffff:').ipv4(src, off + 12);
+        if (mapped) {
+          this.len = p;
+          return this.str('ffff:').ipv4(src, off + 12);
+        }
         continue;
       }
-      if (i > 0 && i !== bestStart + bestLen) this.byte(58);
+      if (i > 0 && i !== bestStart + bestLen) b[p++] = 58;
       const g = (src[off + 2 * i]! << 8) | src[off + 2 * i + 1]!;
-      this.hex(g, 1);
+      // hex without leading zeros
+      if (g >= 0x1000) b[p++] = HEXB[g >>> 12]!;
+      if (g >= 0x100) b[p++] = HEXB[(g >>> 8) & 15]!;
+      if (g >= 0x10) b[p++] = HEXB[(g >>> 4) & 15]!;
+      b[p++] = HEXB[g & 15]!;
     }
+    this.len = p;
     return this;
   }
   /** aa:bb:cc:dd:ee:ff */

@@ -77,25 +77,30 @@ export class DetailWriter {
     }
     const depth = this.depth;
     const stack = this.stack;
+    const dataFid = this.dataFid;
+    const hexForData = this.opts.hexForData === true;
+    // one pass: lines are written as the walk goes, and taken back if the table turns out not
+    // to be in pre-order
+    const start = out.len;
     let sp = 0;
     for (let i = 0; i < n; i++) {
       const par = t.parent[i]!;
       if (par < 0) sp = 0;
       else {
         while (sp > 0 && stack[sp - 1] !== par) sp--;
-        if (sp === 0) return false;
+        if (sp === 0) {
+          out.len = start;
+          return false;
+        }
       }
-      // a hidden node hides its subtree: mark with a negative depth
-      const hidden = (t.flags[i]! & HIDDEN) !== 0 || (par >= 0 && depth[par]! < 0);
-      depth[i] = hidden ? -1 : sp;
       stack[sp++] = i;
-    }
-    const dataFid = this.dataFid;
-    const hexForData = this.opts.hexForData === true;
-    for (let i = 0; i < n; i++) {
-      const d = depth[i]!;
-      if (d < 0) continue;
-      writeNodeLine(out, p, i, d);
+      // a hidden node hides its subtree: mark with a negative depth
+      if ((t.flags[i]! & HIDDEN) !== 0 || (par >= 0 && depth[par]! < 0)) {
+        depth[i] = -1;
+        continue;
+      }
+      depth[i] = sp - 1;
+      writeNodeLine(out, p, i, sp - 1);
       if (hexForData && t.fid[i] === dataFid) this.dataHex(out, p, i);
     }
     return true;

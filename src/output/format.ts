@@ -23,6 +23,7 @@ const scratch = new TextBuf(256);
 const protoScratch = new TextBuf(256);
 const labelScratch = new TextBuf(256);
 const utf8 = new TextDecoder();
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -181,7 +182,7 @@ export function writeFieldText(out: TextBuf, p: Packet, node: number, bytesSep =
       return out;
     }
     case 'string':
-      return out.str(stringValue(p, node));
+      return writeStringValue(out, p, node);
     case 'none':
       return out;
     case 'uint64':
@@ -208,6 +209,20 @@ function stringValue(p: Packet, node: number): string {
   if (off < 0) return '';
   const end = Math.min(off + t.len[node]!, p.caplen);
   return utf8.decode(p.data.subarray(p.base + off, p.base + Math.max(off, end)));
+}
+
+/** Appends the text of a string node: its bytes when they are ASCII (what decoding them gives), else decoded. */
+function writeStringValue(out: TextBuf, p: Packet, node: number): TextBuf {
+  const t = p.tree;
+  const off = t.off[node]!;
+  if (off < 0) return out;
+  const end = Math.min(off + t.len[node]!, p.caplen);
+  const d = p.data;
+  const from = p.base + off;
+  const to = p.base + end;
+  for (let i = from; i < to; i++) if (d[i]! >= 0x80) return out.str(stringValue(p, node));
+  if (to > from) out.bytes(d, from, to);
+  return out;
 }
 
 function writeNumber(out: TextBuf, p: Packet, node: number, def: FieldDef, v: number): TextBuf {
@@ -411,14 +426,6 @@ export function displayValue(p: Packet, node: number): string {
   return num + def.unit;
 }
 
-/**
- * The full `-V` line of a node (without indentation): bitfield picture for masked fields,
- * "Name: value", protocol and text labels as they are, generated items in brackets.
- */
-export function nodeLabel(p: Packet, node: number): string {
-  return writeNodeLabel(labelScratch.clear(), p, node).toString();
-}
-
 const INT_TYPES = new Set(['uint8', 'uint16', 'uint24', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'framenum']);
 
 /** Field kinds of the label writer (small integers, resolved once per field). */
@@ -426,17 +433,8 @@ const K_OTHER = 0;
 const K_UINT = 1; // uint8..uint32, framenum: value from up to 4 bytes or the cached number
 const K_INT = 2; // signed, uint64, anything else numeric: engine's nodeNumber
 const K_BOOL = 3;
-const kinds = new Int8Array(8192).fill(-1);
-
-function kindOf(def: FieldDef): number {
-  if (def.id >= kinds.length) return computeKind(def);
-  let k = kinds[def.id]!;
-  if (k < 0) {
-    k = computeKind(def);
-    kinds[def.id] = k;
-  }
-  return k;
-}
+const K_PLAIN = 4; // protocol or label whose line is its name (unless the node has a string): one line per context
+const K_ETHER = 5; // MAC address: the line depends on the 6 bytes (as a 48-bit number)
 
 function computeKind(def: FieldDef): number {
   switch (def.type) {
@@ -449,53 +447,136 @@ function computeKind(def: FieldDef): number {
   }
 }
 
-/** Numeric value of an unsigned field node of up to 4 bytes, or NaN (fast path of nodeNumber). */
-function uintValue(p: Packet, node: number, def: FieldDef): number {
-  const t = p.tree;
-  if (t.flags[node]! & HAS_NUM) return t.num[node]!;
-  const len = t.len[node]!;
-  const off = t.off[node]!;
-  if (len <= 0 || len > 4 || off < 0 || off + len > p.caplen) return nodeNumber(p, node);
-  const d = p.data;
-  let i = p.base + off;
-  let raw = d[i++]!;
-  for (let k = 1; k < len; k++) raw = raw * 256 + d[i++]!;
-  if (!def.mask) return raw;
-  return (raw & def.mask) >>> def.shift;
+const encoder = new TextEncoder();
+const SECONDS = encoder.encode(' seconds');
+const ELLIPSIS = encoder.encode('…');
+const MISSING = encoder.encode('<MISSING>');
+
+/** Lines are cached for levels 0..7 (the context index has 3 bits of level). */
+const MAX_CACHED_LEVEL = 8;
+/** Per field and context: at most this many lines of values ≥ 256 are kept ... */
+const BIG_CACHE_MAX = 256;
+/** ... and after this many misses the field stops caching them (checksums, identifications). */
+const BIG_MISS_LIMIT = 4096;
+
+/**
+ * Per-field facts of the `-V` writer, built on first use: the text pieces as UTF-8 bytes. Lines
+ * of integer and boolean fields without compute() depend only on (value, generated, bit picture
+ * shown, level), those of plain protocols only on the context, those of MAC addresses on the 6
+ * bytes: they are kept as bytes and copied on later frames (the tables below).
+ */
+class LineInfo {
+  readonly kind: number;
+  /** Lines of this field are cached. */
+  readonly cacheable: boolean;
+  /** "Name: " */
+  readonly name: Uint8Array;
+  /** The name alone (protocols and subtree labels). */
+  readonly plain: Uint8Array;
+  /** Protocol or label whose text is its name unless the node has a string. */
+  readonly plainLabel: boolean;
+  readonly unit: Uint8Array;
+  readonly tf0: Uint8Array;
+  readonly tf1: Uint8Array;
+  bigMisses = 0;
+
+  constructor(readonly def: FieldDef) {
+    this.kind = computeKind(def);
+    this.cacheable = this.kind !== K_OTHER && def.compute === undefined;
+    this.name = encoder.encode(def.name + ': ');
+    this.plain = encoder.encode(def.name);
+    this.plainLabel =
+      def.type === 'none' ||
+      (def.type === 'protocol' && def.compute === undefined && def.abbrev !== 'data' && def.id !== BUILTIN.malformed && def.id !== BUILTIN.short);
+    this.unit = encoder.encode(def.unit);
+    this.tf0 = encoder.encode(def.tf[0]);
+    this.tf1 = encoder.encode(def.tf[1]);
+  }
 }
 
-/** 1/0 of a boolean node (fast path of nodeNumber). */
-function boolValue(p: Packet, node: number, def: FieldDef): number {
-  const t = p.tree;
-  if (t.flags[node]! & HAS_NUM) return t.num[node] ? 1 : 0;
-  const len = t.len[node]!;
-  const off = t.off[node]!;
-  if (len <= 0 || len > 4 || off < 0 || off + len > p.caplen) {
-    const v = nodeNumber(p, node);
-    return Number.isNaN(v) ? v : v ? 1 : 0;
+const lineInfos: (LineInfo | undefined)[] = [];
+
+function lineInfo(fid: number): LineInfo {
+  return lineInfos[fid] ?? (lineInfos[fid] = new LineInfo(fieldDef(fid)));
+}
+
+// The line cache, in flat tables (the hot path touches few objects per line):
+// - hotKind[fid]: -1 not set up yet, K_OTHER for fields whose lines are not cached, else the kind;
+// - ctxBlock[fid * 32 + ctx]: 1 + the block of (field, context) in `small` / `big`, 0 when none yet;
+// - small[block * 256 + v]: the line of value v (0..255); big[block]: a Map for larger values.
+// Cached lines are views into shared slabs, so the lines of a frame sit together in memory.
+// - hotMask / hotHasMask / hotShift[fid]: the field's mask (as int32), whether it has one, its shift;
+let hotKind = new Int8Array(1024).fill(-1);
+let hotMask = new Int32Array(1024);
+let hotHasMask = new Uint8Array(1024);
+let hotShift = new Uint8Array(1024);
+let ctxBlock = new Int32Array(1024 * 32);
+const small: (Uint8Array | undefined)[] = [];
+const big: (Map<number, Uint8Array> | undefined)[] = [];
+let slab = new ArrayBuffer(1 << 16);
+let slabPos = 0;
+
+/** Sets up the hot-path entry of field `fid`; returns its hotKind. */
+function initHot(fid: number): number {
+  if (fid >= hotKind.length) {
+    const n = Math.max(fid + 1, hotKind.length * 2);
+    const k = new Int8Array(n).fill(-1);
+    k.set(hotKind);
+    hotKind = k;
+    const m = new Int32Array(n);
+    m.set(hotMask);
+    hotMask = m;
+    const hm = new Uint8Array(n);
+    hm.set(hotHasMask);
+    hotHasMask = hm;
+    const sh = new Uint8Array(n);
+    sh.set(hotShift);
+    hotShift = sh;
+    const c = new Int32Array(n * 32);
+    c.set(ctxBlock);
+    ctxBlock = c;
   }
-  const d = p.data;
-  let i = p.base + off;
-  let raw = d[i++]!;
-  for (let k = 1; k < len; k++) raw = raw * 256 + d[i++]!;
-  return (def.mask ? (raw & def.mask) : raw) !== 0 ? 1 : 0;
+  const info = lineInfo(fid);
+  const def = info.def;
+  // a field with its own line (FieldSpec.label) is never cached: its line depends on more than its value
+  const k = def.label !== undefined ? K_OTHER : info.cacheable ? info.kind : info.plainLabel ? K_PLAIN : def.type === 'ether' && def.compute === undefined ? K_ETHER : K_OTHER;
+  hotMask[fid] = def.mask | 0;
+  hotHasMask[fid] = def.mask !== 0 ? 1 : 0;
+  hotShift[fid] = def.shift;
+  hotKind[fid] = k;
+  return k;
+}
+
+/** The block of (field, context), allocated on first use. */
+function newBlock(slot: number): number {
+  const b = big.length;
+  big.push(undefined);
+  for (let i = 0; i < 256; i++) small.push(undefined);
+  ctxBlock[slot] = b + 1;
+  return b;
+}
+
+/** A copy of out[start, end) kept for later frames (a view into the current slab). */
+function keepLine(out: TextBuf, start: number, end: number): Uint8Array {
+  const n = end - start;
+  if (n > 4096) return out.buf.slice(start, end);
+  if (slabPos + n > slab.byteLength) {
+    slab = new ArrayBuffer(1 << 16);
+    slabPos = 0;
+  }
+  const line = new Uint8Array(slab, slabPos, n);
+  line.set(out.buf.subarray(start, end));
+  slabPos += n;
+  return line;
 }
 
 /**
- * Labels of integer and boolean fields depend only on (field, value): labels of values 0..255
- * are kept per field (as bytes) and copied on later frames.
+ * The full `-V` line of a node (without indentation): bitfield picture for masked fields,
+ * "Name: value", protocol and text labels as they are, generated items in brackets.
  */
-const FID_SLOTS = 8192;
-const labelCache: (Uint8Array[] | undefined)[] = new Array(FID_SLOTS).fill(undefined);
-
-/** Protocol and subtree names as bytes (labels without a dissector-set text). */
-const plainName: (Uint8Array | undefined)[] = new Array(8192).fill(undefined);
-const SECONDS = new TextEncoder().encode(' seconds');
-
-const BIG_CACHE_MAX = 256;
-const BIG_MISS_LIMIT = 4096;
-const bigCache: (Map<number, Uint8Array> | undefined)[] = new Array(FID_SLOTS).fill(undefined);
-const bigMisses = new Int32Array(FID_SLOTS);
+export function nodeLabel(p: Packet, node: number): string {
+  return writeNodeLabel(labelScratch.clear(), p, node).toString();
+}
 
 /** Appends the `-V` label of a node to `out` (no indentation, no newline). */
 export function writeNodeLabel(out: TextBuf, p: Packet, node: number): TextBuf {
@@ -505,81 +586,154 @@ export function writeNodeLabel(out: TextBuf, p: Packet, node: number): TextBuf {
 
 /**
  * Appends the `-V` line of a node: `level` × 4 spaces, the label, a newline. The -V fast path:
- * whole lines of integer and boolean fields are cached per (field, value, level) and copied.
+ * whole lines of integer and boolean fields are cached per (field, value, context) and copied.
  */
 export function writeNodeLine(out: TextBuf, p: Packet, node: number, level: number): void {
   writeLabel(out, p, node, level);
 }
 
-const MAX_CACHED_LEVEL = 8;
-
 function writeLabel(out: TextBuf, p: Packet, node: number, level: number): void {
   const t = p.tree;
   const fid = t.fid[node]!;
-  const flags = t.flags[node]!;
-  const gen = (flags & GENERATED) !== 0;
   if (fid === TEXT_FIELD) {
-    if (level > 0) putSpaces(out, level * 4);
-    if (gen) out.byte(91);
-    out.str(t.strs[node] ?? '');
-    if (gen) out.byte(93);
-    if (level >= 0) out.byte(10);
+    writeTextLine(out, p, node, level);
     return;
   }
-  const def = fieldDef(fid);
-  if (def.label !== undefined) {
-    if (level > 0) putSpaces(out, level * 4);
-    if (gen) out.byte(91);
-    out.str(def.label(p, node));
-    if (gen) out.byte(93);
-    if (level >= 0) out.byte(10);
+  let kind = fid < hotKind.length ? hotKind[fid]! : -1;
+  if (kind < 0) kind = initHot(fid);
+  const flags = t.flags[node]!;
+  if (kind === K_OTHER || flags & HAS_STR) {
+    renderLine(out, p, node, level, NaN, -1, undefined);
     return;
   }
-  const kind = kindOf(def);
-  let slot = -1;
-  let cache: Uint8Array[] | undefined;
+  // the hot path: the line of this (field, value, context) is usually cached. Integers and
+  // booleans of up to 4 bytes are read here (as nodeNumber would), with the mask and shift from
+  // flat per-field tables (no FieldDef access).
+  const off = t.off[node]!;
+  const len = t.len[node]!;
+  const hasMask = hotHasMask[fid]! !== 0;
+  // v: the field's number (NaN for K_PLAIN / K_ETHER, whose text is not a number); key: the cache key
   let v = NaN;
-  let bigMap: Map<number, Uint8Array> | null = null;
-  let bigKey = 0;
-  if (kind !== K_OTHER && !(flags & HAS_STR) && def.compute === undefined) {
-    v = kind === K_UINT ? uintValue(p, node, def) : kind === K_BOOL ? boolValue(p, node, def) : nodeNumber(p, node);
-    if (level >= 0 && level < MAX_CACHED_LEVEL && fid < FID_SLOTS) {
-      const hasBits = def.mask !== 0 && t.off[node]! >= 0 && t.len[node]! > 0 ? 1 : 0;
-      if (v >= 0 && v < 256) {
-        slot = ((v * 4 + (gen ? 2 : 0) + hasBits) << 3) | level;
-        cache = labelCache[fid];
-        if (cache === undefined) labelCache[fid] = cache = new Array(8192).fill(undefined);
-        const hit = cache[slot];
-        if (hit !== undefined) {
-          putBytes(out, hit);
-          return;
-        }
-      } else if (v >= 256 && bigMisses[fid]! < BIG_MISS_LIMIT) {
-        // larger values (ethertypes, ports, keys): a bounded map, given up for fields whose
-        // values keep changing (checksums, identifications)
-        let m = bigCache[fid];
-        if (m === undefined) bigCache[fid] = m = new Map();
-        bigKey = ((v * 2 + (gen ? 1 : 0)) * 2 + hasBits) * 8 + level;
-        const hit = m.get(bigKey);
-        if (hit !== undefined) {
-          putBytes(out, hit);
-          return;
-        }
-        if (m.size < BIG_CACHE_MAX) bigMap = m;
-        else bigMisses[fid]!++;
-      }
+  let key: number;
+  if (kind === K_UINT || kind === K_BOOL) {
+    if (flags & HAS_NUM) v = kind === K_BOOL ? (t.num[node] ? 1 : 0) : t.num[node]!;
+    else if (len > 0 && len <= 4 && off >= 0 && off + len <= p.caplen) {
+      const d = p.data;
+      let i = p.base + off;
+      let raw = d[i++]!;
+      for (let k = 1; k < len; k++) raw = raw * 256 + d[i++]!;
+      if (kind === K_UINT) v = hasMask ? (raw & hotMask[fid]!) >>> hotShift[fid]! : raw;
+      else v = (hasMask ? raw & hotMask[fid]! : raw) !== 0 ? 1 : 0;
+    } else {
+      v = nodeNumber(p, node);
+      if (kind === K_BOOL && !Number.isNaN(v)) v = v ? 1 : 0;
+    }
+    key = v;
+  } else if (kind === K_INT) key = v = nodeNumber(p, node);
+  else if (kind === K_PLAIN) key = t.strs[node] === undefined ? 0 : NaN;
+  else key = etherKey(p, node);
+  if (level < 0 || level >= MAX_CACHED_LEVEL || !(key >= 0)) {
+    renderLine(out, p, node, level, v, -1, undefined);
+    return;
+  }
+  const hasBits = hasMask && off >= 0 && len > 0 ? 1 : 0;
+  const slot = (fid << 5) | (((flags & GENERATED ? 2 : 0) | hasBits) << 3) | level;
+  let block = ctxBlock[slot]! - 1;
+  if (block < 0) block = newBlock(slot);
+  if (key < 256 && (key | 0) === key) {
+    const smallIx = (block << 8) + key;
+    const hit = small[smallIx];
+    if (hit !== undefined) {
+      // putBytes, inlined by hand (the hottest copy of -V)
+      const n = hit.length;
+      if (out.len + n > out.buf.length) reserve(out, n);
+      out.buf.set(hit, out.len);
+      out.len += n;
+    } else renderLine(out, p, node, level, v, smallIx, undefined);
+    return;
+  }
+  const info = lineInfos[fid]!;
+  if (info.bigMisses < BIG_MISS_LIMIT) {
+    // larger values (ethertypes, ports, lengths): a bounded map, given up for fields whose
+    // values keep changing (checksums, identifications)
+    const m = big[block] ?? (big[block] = new Map());
+    const hit = m.get(key);
+    if (hit !== undefined) {
+      putBytes(out, hit);
+      return;
+    }
+    if (m.size < BIG_CACHE_MAX) {
+      renderLine(out, p, node, level, v, -1, m, key);
+      return;
+    }
+    info.bigMisses++;
+  }
+  renderLine(out, p, node, level, v, -1, undefined);
+}
+
+/** The 6 bytes of a MAC address node as a number (exact: 48 bits), or NaN when not all captured. */
+function etherKey(p: Packet, node: number): number {
+  const t = p.tree;
+  const off = t.off[node]!;
+  if (off < 0 || off + 6 > p.caplen) return NaN;
+  const d = p.data;
+  const i = p.base + off;
+  return ((d[i]! << 8) | d[i + 1]!) * 4294967296 + (((d[i + 2]! << 24) | (d[i + 3]! << 16) | (d[i + 4]! << 8) | d[i + 5]!) >>> 0);
+}
+
+/**
+ * Lines of text-only items, per context (generated, level): a bounded map from the text, given
+ * up when the texts keep changing.
+ */
+const textLines: (Map<string, Uint8Array> | undefined)[] = new Array(16).fill(undefined);
+let textMisses = 0;
+
+/** A text-only item ("[...]" when generated). */
+function writeTextLine(out: TextBuf, p: Packet, node: number, level: number): void {
+  const gen = (p.tree.flags[node]! & GENERATED) !== 0;
+  const s = p.tree.strs[node] ?? '';
+  let m: Map<string, Uint8Array> | undefined;
+  if (level >= 0 && level < MAX_CACHED_LEVEL && textMisses < BIG_MISS_LIMIT) {
+    const ctx = (gen ? 8 : 0) | level;
+    m = textLines[ctx] ?? (textLines[ctx] = new Map());
+    const hit = m.get(s);
+    if (hit !== undefined) {
+      putBytes(out, hit);
+      return;
+    }
+    if (m.size >= BIG_CACHE_MAX) {
+      textMisses++;
+      m = undefined;
     }
   }
   const start = out.len;
   if (level > 0) putSpaces(out, level * 4);
   if (gen) out.byte(91);
-  if (def.type === 'protocol' || def.type === 'none') {
+  out.str(s);
+  if (gen) out.byte(93);
+  if (level >= 0) out.byte(10);
+  if (m !== undefined) m.set(s, keepLine(out, start, out.len));
+}
+
+/**
+ * Writes the line of a node (`v`: its number when it is an integer or boolean field without
+ * compute(), else NaN) and keeps a copy in `small[smallIx]`, or in `bigMap` under `bigKey`, when given.
+ */
+function renderLine(out: TextBuf, p: Packet, node: number, level: number, v: number, smallIx: number, bigMap: Map<number, Uint8Array> | undefined, bigKey = v): void {
+  const t = p.tree;
+  const info = lineInfo(t.fid[node]!);
+  const def = info.def;
+  const flags = t.flags[node]!;
+  const gen = (flags & GENERATED) !== 0;
+  const start = out.len;
+  if (level > 0) putSpaces(out, level * 4);
+  if (gen) out.byte(91);
+  if (def.label !== undefined) out.str(def.label(p, node));
+  else if (def.type === 'protocol' || def.type === 'none') {
     const s = t.strs[node];
     if (s !== undefined) out.str(s);
-    else if (def.type === 'none' || (def.compute === undefined && def.abbrev !== 'data' && def.id !== BUILTIN.malformed && def.id !== BUILTIN.short)) {
-      if (def.id < FID_SLOTS) putBytes(out, (plainName[def.id] ??= encoder.encode(def.name)));
-      else out.str(def.name);
-    } else out.str(protocolLabel(p, node, def));
+    else if (info.plainLabel) putBytes(out, info.plain);
+    else out.str(protocolLabel(p, node, def));
   } else {
     const len = t.len[node]!;
     if (def.mask && t.off[node]! >= 0 && len > 0) {
@@ -590,35 +744,21 @@ function writeLabel(out: TextBuf, p: Packet, node: number, level: number): void 
       writeBits(out, raw, def.mask, bits);
       out.byte(32).byte(61).byte(32);
     }
-    putBytes(out, nameBytesOf(def));
-    if (kind !== K_OTHER && !Number.isNaN(v)) writeNumberLabel(out, def, v, len);
-    else writeDisplayValue(out, p, node, def);
+    putBytes(out, info.name);
+    if (info.kind !== K_OTHER && !Number.isNaN(v)) writeNumberLabel(out, info, v, len);
+    else writeDisplayValue(out, p, node, info);
   }
   if (gen) out.byte(93);
   if (level >= 0) out.byte(10);
-  if (slot >= 0 && cache !== undefined) cache[slot] = out.buf.slice(start, out.len);
-  else if (bigMap !== null) bigMap.set(bigKey, out.buf.slice(start, out.len));
+  if (smallIx >= 0) small[smallIx] = keepLine(out, start, out.len);
+  else if (bigMap !== undefined) bigMap.set(bigKey, keepLine(out, start, out.len));
 }
-
-const nameBytes: (Uint8Array | undefined)[] = new Array(FID_SLOTS).fill(undefined);
-const encoder = new TextEncoder();
-/** "Name: " of a field as bytes (encoded once). */
-function nameBytesOf(def: FieldDef): Uint8Array {
-  return (nameBytes[def.id] ??= encoder.encode(def.name + ': '));
-}
-
-const tfBytes: ([Uint8Array, Uint8Array] | undefined)[] = new Array(FID_SLOTS).fill(undefined);
-const unitBytes: (Uint8Array | undefined)[] = new Array(FID_SLOTS).fill(undefined);
 
 /** Appends the tree text of an integer or boolean value (value names, base, unit). */
-function writeNumberLabel(out: TextBuf, def: FieldDef, v: number, len: number): void {
+function writeNumberLabel(out: TextBuf, info: LineInfo, v: number, len: number): void {
+  const def = info.def;
   if (def.type === 'boolean') {
-    if (def.id >= FID_SLOTS) {
-      out.str(v ? def.tf[0] : def.tf[1]);
-      return;
-    }
-    const tf = (tfBytes[def.id] ??= [encoder.encode(def.tf[0]), encoder.encode(def.tf[1])]);
-    putBytes(out, v ? tf[0] : tf[1]);
+    putBytes(out, v ? info.tf0 : info.tf1);
     return;
   }
   if (def.strings) {
@@ -652,51 +792,58 @@ function writeNumberLabel(out: TextBuf, def: FieldDef, v: number, len: number): 
     default:
       putDec(out, v);
   }
-  if (def.unit) {
-    if (def.id < FID_SLOTS) putBytes(out, (unitBytes[def.id] ??= encoder.encode(def.unit)));
-    else out.str(def.unit);
-  }
+  if (info.unit.length) putBytes(out, info.unit);
 }
 
 /** Appends the value part of a tree label for every other case. */
-function writeDisplayValue(out: TextBuf, p: Packet, node: number, def: FieldDef): void {
+function writeDisplayValue(out: TextBuf, p: Packet, node: number, info: LineInfo): void {
+  const def = info.def;
   const t = p.tree;
   const flags = t.flags[node]!;
-  const computed = def.compute !== undefined && !(flags & HAS_NUM);
   if (flags & HAS_STR) {
     out.str(t.strs[node] ?? '');
-    if (def.unit) out.str(def.unit);
+    if (info.unit.length) putBytes(out, info.unit);
     return;
   }
-  if (!computed) {
-    switch (def.type) {
-      case 'ipv4':
-      case 'ipv6':
-      case 'ether':
-      case 'string':
-        writeFieldText(out, p, node);
-        if (def.unit) out.str(def.unit);
-        return;
-      case 'rel_time':
-        putBytes(writeRelTime(out, nodeNumber(p, node), 9), SECONDS);
-        return;
-      case 'abs_time':
-        writeFieldText(out, p, node);
-        if (def.abbrev.endsWith('epoch')) putBytes(out, SECONDS);
-        return;
-      case 'bytes': {
-        const off = t.off[node]!;
-        const len = Math.min(t.len[node]!, Math.max(0, p.caplen - off));
-        if (off < 0 || len <= 0) {
-          out.str('<MISSING>');
-          return;
-        }
-        const n = Math.min(len, BYTES_LABEL_MAX);
-        const d = p.data;
-        for (let i = 0; i < n; i++) putHexByte(out, d[p.base + off + i]!);
-        if (len > BYTES_LABEL_MAX) out.str('…');
+  const computed = def.compute !== undefined && !(flags & HAS_NUM);
+  // the cases below write what displayValue() returns, without building the string
+  switch (def.type) {
+    case 'ipv4':
+    case 'ipv6':
+    case 'ether':
+    case 'string':
+      writeFieldText(out, p, node);
+      if (info.unit.length) putBytes(out, info.unit);
+      return;
+    case 'rel_time':
+      if (computed) writeFieldText(out, p, node);
+      else writeRelTime(out, nodeNumber(p, node), 9);
+      putBytes(out, SECONDS);
+      return;
+    case 'abs_time':
+      writeFieldText(out, p, node);
+      if (def.abbrev.endsWith('epoch')) putBytes(out, SECONDS);
+      return;
+    case 'bytes': {
+      const off = t.off[node]!;
+      const len = Math.min(t.len[node]!, Math.max(0, p.caplen - off));
+      if (off < 0 || len <= 0) {
+        putBytes(out, MISSING);
         return;
       }
+      const n = Math.min(len, BYTES_LABEL_MAX);
+      if (out.len + 2 * n > out.buf.length) reserve(out, 2 * n);
+      const b = out.buf;
+      const d = p.data;
+      let o = out.len;
+      for (let i = p.base + off, end = i + n; i < end; i++) {
+        const x = d[i]!;
+        b[o++] = HEX_DIGITS[x >>> 4]!;
+        b[o++] = HEX_DIGITS[x & 15]!;
+      }
+      out.len = o;
+      if (len > BYTES_LABEL_MAX) putBytes(out, ELLIPSIS);
+      return;
     }
   }
   out.str(displayValue(p, node));

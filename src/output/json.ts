@@ -15,10 +15,11 @@ import { fieldByName, fieldDef } from '../engine/fields.js';
 import { TEXT_FIELD, type Packet } from '../engine/packet.js';
 import { expertDef, type ExpertGroup, type ExpertSeverity } from '../engine/expert.js';
 import type { TextBuf } from '../engine/textbuf.js';
-import { fieldText, hasValue, protocolLabel } from './format.js';
+import { fieldText, hasValue, protocolLabel, writeFieldText } from './format.js';
 import { TreeIndex } from './treeindex.js';
 import { expertMessage, expertShown } from './detail.js';
 import { nodeNumber } from '../engine/values.js';
+import { putBytes } from './buf.js';
 
 /** Wireshark's PI_* severity and group numbers (as printed in _ws.expert.severity / .group). */
 export const SEVERITY_CODE: Record<ExpertSeverity, number> = { chat: 0x200000, note: 0x400000, warning: 0x600000, error: 0x800000 };
@@ -79,6 +80,36 @@ class Pretty {
   }
   str(v: string): this {
     return this.raw(q(v));
+  }
+  /** A key given as its quoted bytes ('"name": ', see fieldKey). */
+  keyBytes(k: Uint8Array): this {
+    this.before();
+    putBytes(this.out, k);
+    this.pendingKey = true;
+    return this;
+  }
+  /**
+   * The `-T fields` text of node `n` as a JSON string, written straight into the output: when
+   * the text is plain printable ASCII without '"' and '\\' (nearly always), the quoted bytes
+   * are what JSON.stringify gives; otherwise it is taken back and written through it.
+   */
+  fieldStr(p: Packet, n: number, bytesSep: number): this {
+    this.before();
+    const o = this.out;
+    const start = o.len;
+    o.byte(34);
+    writeFieldText(o, p, n, bytesSep);
+    const b = o.buf;
+    for (let i = start + 1; i < o.len; i++) {
+      const c = b[i]!;
+      if (c < 0x20 || c >= 0x80 || c === 34 || c === 92) {
+        o.len = start;
+        o.str(q(fieldText(p, n, bytesSep)));
+        return this;
+      }
+    }
+    o.byte(34);
+    return this;
   }
   open(c: '{' | '['): this {
     this.before();
@@ -160,9 +191,11 @@ export class JsonWriter {
     const val = hasValue(p, n);
     let kids = ix.firstChild[n]! >= 0;
     if (!kids) for (let e = ix.expFirst[n]!; e >= 0 && !kids; e = ix.expNext[e]!) kids = expertShown(p, e);
-    if (val) j.key(key).str(fieldText(p, n, 58));
+    if (val) j.keyBytes(fieldKey(fid, false)).fieldStr(p, n, 58);
     if (kids) {
-      j.key(val ? key + '_tree' : key).open('{');
+      if (fid === TEXT_FIELD) j.key(key);
+      else j.keyBytes(fieldKey(fid, val));
+      j.open('{');
       for (let e = ix.expFirst[n]!; e >= 0; e = ix.expNext[e]!) if (expertShown(p, e)) this.expert(j, p, e);
       for (let c = ix.firstChild[n]!; c >= 0; c = ix.nextSibling[c]!) this.node(j, p, c);
       j.close('}');
@@ -182,6 +215,19 @@ export class JsonWriter {
     j.close('}');
   }
 }
+
+/** '"abbrev": ' (or '"abbrev_tree": ') of field `fid` as bytes, quoted once. */
+const keyCache: (Uint8Array | undefined)[] = [];
+function fieldKey(fid: number, tree: boolean): Uint8Array {
+  const i = 2 * fid + (tree ? 1 : 0);
+  let k = keyCache[i];
+  if (k === undefined) {
+    const abbrev = fieldDef(fid).abbrev;
+    k = keyCache[i] = keyEncoder.encode(q(tree ? abbrev + '_tree' : abbrev) + ': ');
+  }
+  return k;
+}
+const keyEncoder = new TextEncoder();
 
 // ---------------------------------------------------------------------------------- ek
 
