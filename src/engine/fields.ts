@@ -54,6 +54,12 @@ export interface FieldSpec {
    */
   wire?: boolean;
   /**
+   * Bytes fields: what `-T fields` prints for an occurrence with no bytes, where tshark 4.0
+   * prints a marker rather than nothing ("<none>" for ipv6.opt.padn, "<MISSING>" for
+   * gre.routing.information; it depends on how Wireshark's dissector added the item).
+   */
+  empty?: string;
+  /**
    * A value computed when read rather than stored at dissection time (frame.protocols, times).
    * Numbers for numeric types and times (times: nanoseconds as a number for rel_time; for
    * abs_time the formatter reads the packet's timestamp), strings for string types.
@@ -82,6 +88,7 @@ export interface FieldDef extends Required<Pick<FieldSpec, 'abbrev' | 'name' | '
   description: string;
   wireshark: boolean;
   wire: boolean;
+  empty: string;
   /** Short name (protocols; `name` when none is declared). */
   short: string;
   /** Protocol id this field belongs to (its own id for a protocol). */
@@ -130,6 +137,7 @@ export function defineField(spec: FieldSpec): number {
     description: spec.description ?? '',
     wireshark: spec.wireshark ?? true,
     wire: spec.wire ?? false,
+    empty: spec.empty ?? '',
     short: spec.short ?? spec.name,
     proto: -1,
     compute: spec.compute,

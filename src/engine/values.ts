@@ -43,6 +43,8 @@ export function nodeNumber(p: Packet, node: number): number {
   }
 }
 
+const utf8 = new TextDecoder();
+
 /** The string value of a node (string fields and text labels), or undefined. */
 export function nodeString(p: Packet, node: number): string | undefined {
   const t = p.tree;
@@ -50,7 +52,7 @@ export function nodeString(p: Packet, node: number): string | undefined {
   const def = t.fid[node]! >= 0 ? fieldDef(t.fid[node]!) : undefined;
   if (def?.type === 'string') {
     const off = t.off[node]!;
-    return new TextDecoder().decode(p.data.subarray(p.base + off, p.base + off + t.len[node]!));
+    return utf8.decode(p.data.subarray(p.base + off, p.base + off + t.len[node]!));
   }
   return undefined;
 }

@@ -172,6 +172,7 @@ export function writeFieldText(out: TextBuf, p: Packet, node: number, bytesSep =
       return out;
     case 'bytes': {
       const off = t.off[node]!;
+      if (t.len[node] === 0 && def.empty !== '') return out.str(def.empty);
       if (off < 0) return out;
       const end = Math.min(off + t.len[node]!, p.caplen);
       const d = p.data;

@@ -136,7 +136,7 @@ export const GRE_FIELDS = defineFields({
   routing_af: { abbrev: 'gre.routing.address_family', name: 'Address Family', type: 'uint16', base: 'dec', description: 'The Address Family field contains a two octet value which indicates the syntax and semantics of the Routing Information field' },
   routing_sre_offset: { abbrev: 'gre.routing.sre_offset', name: 'SRE Offset', type: 'uint8', base: 'dec', description: 'The octet offset from the start of the Routing Information field to the first octet of the active entry' },
   routing_sre_length: { abbrev: 'gre.routing.src_length', name: 'SRE Length', type: 'uint8', base: 'dec', description: 'The SRE Length field contains the number of octets in the SRE' },
-  routing_information: { abbrev: 'gre.routing.information', name: 'Routing Information', type: 'bytes', description: 'The Routing Information field contains data which may be used in routing this packet' },
+  routing_information: { abbrev: 'gre.routing.information', name: 'Routing Information', type: 'bytes', empty: '<MISSING>', description: 'The Routing Information field contains data which may be used in routing this packet' },
 });
 const F = GRE_FIELDS;
 

@@ -56,7 +56,7 @@ export const F = defineFields({
   opt_type_rest: { abbrev: 'ipv6.opt.type.rest', name: 'Low-Order Bits', type: 'uint8', base: 'hex', mask: 0x1f },
   opt_length: { abbrev: 'ipv6.opt.length', name: 'Length', type: 'uint8' },
   opt_pad1: { abbrev: 'ipv6.opt.pad1', name: 'Pad1', type: 'none' },
-  opt_padn: { abbrev: 'ipv6.opt.padn', name: 'PadN', type: 'bytes' },
+  opt_padn: { abbrev: 'ipv6.opt.padn', name: 'PadN', type: 'bytes', empty: '<none>' },
   opt_tel: { abbrev: 'ipv6.opt.tel', name: 'Tunnel Encapsulation Limit', type: 'uint8' },
   opt_router_alert: { abbrev: 'ipv6.opt.router_alert', name: 'Router Alert', type: 'uint16', strings: { 0: 'MLD', 1: 'RSVP', 2: 'Active Networks' } },
   opt_jumbo: { abbrev: 'ipv6.opt.jumbo', name: 'Payload Length', type: 'uint32' },
