@@ -181,11 +181,35 @@ abstract class BufferedWriter implements CaptureWriter {
 /** Buffer.prototype.copy accepts any Uint8Array as source and target. */
 const copyBytes = Buffer.prototype.copy as (this: Uint8Array, target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number) => number;
 
-function w32(b: Uint8Array, p: number, v: number): void {
+/** A little-endian 32-bit store (the writers write little-endian files). */
+export function w32(b: Uint8Array, p: number, v: number): void {
   b[p] = v;
   b[p + 1] = v >>> 8;
   b[p + 2] = v >>> 16;
   b[p + 3] = v >>> 24;
+}
+
+/** The 16-octet pcap record header at b[p] (little-endian): seconds, fraction, lengths. */
+export function putPcapRecordHeader(b: Uint8Array, p: number, sec: number, frac: number, caplen: number, origlen: number): void {
+  w32(b, p, sec);
+  w32(b, p + 4, frac);
+  w32(b, p + 8, caplen);
+  w32(b, p + 12, origlen);
+}
+
+/**
+ * The first 28 octets of a pcapng Enhanced Packet Block at b[p] (little-endian): type 6, block
+ * length, interface, timestamp in the interface's ticks, captured and original lengths. The
+ * packet data follows at p + 28, padded to 4 octets, then options and the block length again.
+ */
+export function putEpbHeader(b: Uint8Array, p: number, blockLen: number, interfaceId: number, ticks: Ticks, caplen: number, origlen: number): void {
+  w32(b, p, 6);
+  w32(b, p + 4, blockLen);
+  w32(b, p + 8, interfaceId);
+  w32(b, p + 12, ticks.hi);
+  w32(b, p + 16, ticks.lo);
+  w32(b, p + 20, caplen);
+  w32(b, p + 24, origlen);
 }
 
 function w16(b: Uint8Array, p: number, v: number): void {
@@ -218,10 +242,7 @@ class PcapWriter extends BufferedWriter {
     const b = this.buf;
     const p = this.pos;
     const frac = this.fracDiv === 1 ? tsNsec : Math.floor(tsNsec / 1000);
-    w32(b, p, tsSec);
-    w32(b, p + 4, frac);
-    w32(b, p + 8, caplen);
-    w32(b, p + 12, origlen);
+    putPcapRecordHeader(b, p, tsSec, frac, caplen, origlen);
     this.copy(data, offset, caplen, p + 16);
     this.pos = p + 16 + caplen;
     this.records++;
@@ -293,13 +314,7 @@ class PcapngWriter extends BufferedWriter {
     const b = this.buf;
     let p = this.pos;
     timeToTicks(tsSec, tsNsec, this.nano, this.ticks);
-    w32(b, p, 6);
-    w32(b, p + 4, len);
-    w32(b, p + 8, interfaceId);
-    w32(b, p + 12, this.ticks.hi);
-    w32(b, p + 16, this.ticks.lo);
-    w32(b, p + 20, caplen);
-    w32(b, p + 24, origlen);
+    putEpbHeader(b, p, len, interfaceId, this.ticks, caplen, origlen);
     this.copy(data, offset, caplen, p + 28);
     p += 28 + caplen;
     for (let i = caplen; i < padded; i++) b[p++] = 0;

@@ -11,6 +11,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { createCaptureWriter } from '../capture/index.js';
+import { putEpbHeader, putPcapRecordHeader, w32 } from '../capture/writer.js';
 import { timeToTicks, type Ticks } from '../capture/time.js';
 import type { CaptureFormat } from '../capture/types.js';
 import { OutputError, UsageError } from '../errors.js';
@@ -86,12 +87,6 @@ abstract class Records implements FileFrameWriter {
   }
 }
 
-function w32(b: Uint8Array, p: number, v: number): void {
-  b[p] = v;
-  b[p + 1] = v >>> 8;
-  b[p + 2] = v >>> 16;
-  b[p + 3] = v >>> 24;
-}
 
 /** pcap records, little-endian, micro- or nanosecond fractions. */
 class PcapRecords extends Records {
@@ -100,10 +95,7 @@ class PcapRecords extends Records {
     this.room(16 + caplen);
     const b = this.buf;
     const p = this.pos;
-    w32(b, p, tsSec);
-    w32(b, p + 4, this.nano ? tsNsec : Math.floor(tsNsec / 1000));
-    w32(b, p + 8, caplen);
-    w32(b, p + 12, origlen);
+    putPcapRecordHeader(b, p, tsSec, this.nano ? tsNsec : Math.floor(tsNsec / 1000), caplen, origlen);
     this.copy(data, offset, caplen, p + 16);
     this.pos = p + 16 + caplen;
     return true;
@@ -121,13 +113,7 @@ class PcapngRecords extends Records {
     const b = this.buf;
     let p = this.pos;
     timeToTicks(tsSec, tsNsec, this.nano, this.ticks);
-    w32(b, p, 6);
-    w32(b, p + 4, len);
-    w32(b, p + 8, 0);
-    w32(b, p + 12, this.ticks.hi);
-    w32(b, p + 16, this.ticks.lo);
-    w32(b, p + 20, caplen);
-    w32(b, p + 24, origlen);
+    putEpbHeader(b, p, len, 0, this.ticks, caplen, origlen);
     this.copy(data, offset, caplen, p + 28);
     p += 28 + caplen;
     for (let i = caplen; i < padded; i++) b[p++] = 0;

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFields } from '../../src/engine/fields.js';
-import { GENERATED, Packet } from '../../src/engine/packet.js';
+import { GENERATED, type Packet } from '../../src/engine/packet.js';
+import { packetOf } from './util.js';
 import { bitString, displayValue, fieldText, maskBitWidth, nodeLabel, numberText, writeRelTime, protocolLabel } from '../../src/output/format.js';
 import { TextBuf } from '../../src/engine/textbuf.js';
 import { fieldDef } from '../../src/engine/fields.js';
@@ -36,14 +37,7 @@ const F = defineFields({
   dechex: { abbrev: 'fmttest.dh', name: 'Both', type: 'uint16', base: 'dec_hex' },
 });
 
-function packet(bytes: number[]): Packet {
-  const p = new Packet();
-  p.data = Uint8Array.from(bytes);
-  p.base = 0;
-  p.caplen = bytes.length;
-  p.origlen = bytes.length;
-  return p;
-}
+const packet = packetOf;
 
 test('bit pictures and mask widths', () => {
   assert.equal(bitString(0x40, 0xe0, 8), '010. ....');

@@ -8,7 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFields } from '../../src/engine/fields.js';
-import { GENERATED, Packet } from '../../src/engine/packet.js';
+import { GENERATED, type Packet } from '../../src/engine/packet.js';
+import { packetOf } from './util.js';
 import { nodeLabel, writeNodeLine } from '../../src/output/format.js';
 import { TextBuf } from '../../src/engine/textbuf.js';
 
@@ -25,14 +26,7 @@ const F = defineFields({
   enc: { abbrev: 'lctest.enc', name: 'Encapsulation type', type: 'int16' },
 });
 
-function frame(bytes: number[]): Packet {
-  const p = new Packet();
-  p.data = Uint8Array.from(bytes);
-  p.base = 0;
-  p.caplen = bytes.length;
-  p.origlen = bytes.length;
-  return p;
-}
+const frame = packetOf;
 
 /** The line of `node` at `level` through the cache. */
 function line(p: Packet, node: number, level: number): string {

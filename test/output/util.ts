@@ -1,7 +1,7 @@
 /** Helpers for the output tests: run gretool's writers in-process over a capture, and tshark. */
 import { TextBuf } from '../../src/engine/textbuf.js';
 import { dissectCapture, type DissectOptions } from '../../src/output/dissect.js';
-import type { Packet } from '../../src/engine/packet.js';
+import { Packet } from '../../src/engine/packet.js';
 import { run, rel } from '../helpers/cli.js';
 import { TSHARK_PREFS } from '../helpers/parity.js';
 
@@ -21,4 +21,14 @@ export function tshark(args: string[], env: NodeJS.ProcessEnv = {}): string {
   const r = run('tshark', [...TSHARK_PREFS, ...args], { env: { ...process.env, TZ: 'UTC', ...env } });
   if (r.status !== 0) throw new Error(`tshark ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
+}
+
+/** A Packet holding `bytes` as its frame, with an empty tree (for hand-built nodes). */
+export function packetOf(bytes: number[]): Packet {
+  const p = new Packet();
+  p.data = Uint8Array.from(bytes);
+  p.base = 0;
+  p.caplen = bytes.length;
+  p.origlen = bytes.length;
+  return p;
 }
