@@ -328,8 +328,17 @@ function newTable(head: string[], style: TableStyle): Table.Table {
   return new Table({ head, style: { ...style, 'padding-left': 1, 'padding-right': 1 }, wordWrap: false });
 }
 
+export interface SessionsTextOptions {
+  /**
+   * Every binding column (home addresses, TLV, lifetime, bytes, sequence gaps, history, keys
+   * also in decimal). The default table keeps to what fits a terminal: who, where, which keys,
+   * which state, how many frames each way.
+   */
+  wide?: boolean;
+}
+
 /** The human report: summary, bindings, unattributed traffic, unanswered PBUs, unsolicited PBAs. */
-export function sessionsText(j: SessionsJson, chalk: ChalkInstance, style: TableStyle): string {
+export function sessionsText(j: SessionsJson, chalk: ChalkInstance, style: TableStyle, opts: SessionsTextOptions = {}): string {
   const s = j.summary;
   const out: string[] = [];
   out.push(
@@ -339,7 +348,19 @@ export function sessionsText(j: SessionsJson, chalk: ChalkInstance, style: Table
   out.push('');
   out.push(chalk.bold(`Bindings (${j.bindings.length})`));
   if (j.bindings.length === 0) out.push('  (none)');
-  else {
+  else if (!opts.wide) {
+    const t = newTable(['ID', 'MN identifier', 'MAG (Proxy-CoA)', 'LMA', 'Transport', 'GRE', 'DL key', 'UL key', 'State', 'Frames up/down'], style);
+    const hex = (k: number | null) => (k === null ? '-' : '0x' + k.toString(16).padStart(8, '0'));
+    for (const b of j.bindings) {
+      const st = STATE_STYLE[b.state];
+      t.push([
+        String(b.id), b.mnId || '-', b.mag, b.lma, b.transport, b.greMode, hex(b.downlinkKey), hex(b.uplinkKey),
+        st ? (chalk[st] as (x: string) => string)(b.state) : b.state, `${b.uplink.frames} / ${b.downlink.frames}`,
+      ]);
+    }
+    out.push(t.toString());
+    out.push(chalk.dim('  (--wide: home addresses, TLV, lifetime, bytes, sequence gaps, history)'));
+  } else {
     const t = newTable(
       ['ID', 'MN identifier', 'Home address', 'MAG (Proxy-CoA)', 'LMA', 'Transport', 'GRE', 'DL key', 'UL key', 'TLV', 'State', 'Lifetime', 'Uplink', 'Downlink', 'History'],
       style,

@@ -60,6 +60,21 @@ test('--format csv: RFC 4180 quoting, decimal keys; --csv-table picks the table'
   assert.match(u.stdout.split('\n')[1]!, /^48879,2001:db8:f::1,2001:db8:1::1,downlink,gre,unknown-key:1,1,/);
 });
 
+test('table: the default fits a terminal; --wide adds home addresses, TLV, lifetime, bytes and history', () => {
+  const narrow = gretool(['sessions', file]);
+  assert.equal(narrow.status, 0, narrow.stderr);
+  const head = (out: string) => out.split('\n').find((l) => l.includes('MN identifier'))!.split('│').map((c) => c.trim()).filter(Boolean);
+  assert.deepEqual(head(narrow.stdout), ['ID', 'MN identifier', 'MAG (Proxy-CoA)', 'LMA', 'Transport', 'GRE', 'DL key', 'UL key', 'State', 'Frames up/down']);
+  assert.ok(Math.max(...narrow.stdout.split('\n').map((l) => l.length)) <= 160, 'no line wider than 160 columns');
+  const wide = gretool(['sessions', file, '--wide']);
+  assert.equal(wide.status, 0, wide.stderr);
+  assert.deepEqual(head(wide.stdout), ['ID', 'MN identifier', 'Home address', 'MAG (Proxy-CoA)', 'LMA', 'Transport', 'GRE', 'DL key', 'UL key', 'TLV', 'State', 'Lifetime', 'Uplink', 'Downlink', 'History']);
+  // the same bindings either way
+  const ids = (out: string) => out.split('\n').filter((l) => /^│ \d+ /.test(l)).map((l) => l.split('│')[1]!.trim());
+  assert.deepEqual(ids(narrow.stdout), ids(wide.stdout));
+  assert.ok(ids(narrow.stdout).length >= 2);
+});
+
 test('table: plain without a TTY or with NO_COLOR; --color forces colour; stdin as "-"', () => {
   const plain = gretool(['sessions', file]);
   assert.equal(plain.status, 0, plain.stderr);

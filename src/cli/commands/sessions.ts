@@ -12,6 +12,8 @@ import { sessionsCsv, sessionsJson, sessionsText, type CsvTable } from '../../se
 
 interface SessionsOptions {
   format: 'table' | 'json' | 'csv';
+  /** Table: every binding column. */
+  wide?: boolean;
   csvTable: CsvTable;
   color?: boolean;
   progress: boolean;
@@ -66,7 +68,7 @@ export async function runSessions(file: string, opts: SessionsOptions): Promise<
   else if (opts.format === 'csv') await write(sessionsCsv(json, opts.csvTable));
   else {
     const choice = decideColor({ flag: colorFlag(opts) });
-    await write(sessionsText(json, makeChalk(choice), tableStyle(choice)));
+    await write(sessionsText(json, makeChalk(choice), tableStyle(choice), { wide: opts.wide === true }));
   }
   // a capture cut mid-record: everything read was reported; now the input error (exit 3)
   if (result.error !== undefined) throw result.error;
@@ -83,6 +85,7 @@ export function registerSessions(program: Command): Command {
         .choices(['bindings', 'unattributed', 'unanswered', 'unsolicited'])
         .default('bindings'),
     )
+    .option('--wide', 'table: every binding column (home addresses, TLV, lifetime, bytes, sequence gaps, history)')
     .option('--color', 'colour the tables (default: only on a terminal; NO_COLOR / FORCE_COLOR respected)')
     .option('--no-color', 'never colour')
     .option('--no-progress', 'no progress bar on stderr (it is shown only on a terminal anyway)')
