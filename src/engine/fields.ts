@@ -66,11 +66,12 @@ export interface FieldSpec {
    */
   compute?: (p: import('./packet.js').Packet, node: number) => string | number;
   /**
-   * The node's line in the tree (-V) when it is not "Name: value": Wireshark items whose text a
-   * dissector set ("MIPv6 Option - GRE Key: 4097"). Only the tree view reads it; values, filters,
-   * JSON and -T fields are unchanged.
+   * Writes the node's line in the tree (-V) into `out` when it is not "Name: value": Wireshark
+   * items whose text a dissector set ("MIPv6 Option - GRE Key: 4097", a protocol's "Src: ...,
+   * Dst: ..."). Only the tree view reads it; values, filters, JSON and -T fields are unchanged
+   * (a protocol that also prints its label in -T fields gives `compute: labelText(label)`).
    */
-  label?: (p: import('./packet.js').Packet, node: number) => string;
+  label?: (p: import('./packet.js').Packet, node: number, out: import('./textbuf.js').TextBuf) => void;
 }
 
 export interface FieldDef extends Required<Pick<FieldSpec, 'abbrev' | 'name' | 'type'>> {

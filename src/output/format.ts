@@ -729,7 +729,7 @@ function renderLine(out: TextBuf, p: Packet, node: number, level: number, v: num
   const start = out.len;
   if (level > 0) putSpaces(out, level * 4);
   if (gen) out.byte(91);
-  if (def.label !== undefined) out.str(def.label(p, node));
+  if (def.label !== undefined) def.label(p, node, out);
   else if (def.type === 'protocol' || def.type === 'none') {
     const s = t.strs[node];
     if (s !== undefined) out.str(s);

@@ -2,6 +2,7 @@
  * What a PBU/PBA carries is readable by field id (for the session correlator), the Info column
  * summarises the negotiation, and the tree mirrors Wireshark's shape and name quirks.
  */
+import { TextBuf } from '../../src/engine/textbuf.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import '../../src/dissectors/index.js';
@@ -87,7 +88,9 @@ test('tree: option headers as Wireshark labels them, Wireshark quirk names mirro
   const line = (fid: number) => {
     const n = findFirst(p, fid);
     assert.ok(n >= 0 && (p.tree.flags[n]! & HIDDEN) === 0, fieldDef(fid).abbrev);
-    return fieldDef(fid).label!(p, n);
+    const out = new TextBuf(64);
+    fieldDef(fid).label!(p, n, out);
+    return out.toString();
   };
   assert.equal(line(F.o_grek), 'MIPv6 Option - GRE Key: 40961');
   assert.match(line(F.o_mnid), /^MIPv6 Option - Mobile Node Identifier: \S+/);

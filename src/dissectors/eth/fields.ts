@@ -3,16 +3,18 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { CHECKSUM_STATUS } from '../ipv4/inet.js';
 import { ETHERTYPE_NAMES } from './etypes.js';
-import { captured, labelBuf } from '../../engine/label.js';
+import { captured, labelBuf, labelText } from '../../engine/label.js';
+import type { TextBuf } from '../../engine/textbuf.js';
 import type { Packet } from '../../engine/packet.js';
 
 /** "Ethernet II, Src: 02:15:a9:2a:9f:01, Dst: 02:78:b1:76:a8:0a" (addresses unresolved, as tshark -n). */
-function ethLabel(p: Packet, node: number): string {
+function ethLabel(p: Packet, node: number, out: TextBuf): void {
   const off = p.tree.off[node]!;
-  if (!captured(p, off, 12)) return 'Ethernet II';
+  out.str('Ethernet II');
+  if (!captured(p, off, 12)) return;
   const d = p.data;
   const o = p.base + off;
-  return labelBuf().str('Ethernet II, Src: ').mac(d, o + 6).str(', Dst: ').mac(d, o).toString();
+  out.str(', Src: ').mac(d, o + 6).str(', Dst: ').mac(d, o);
 }
 
 /** An address's "resolved" text: gretool resolves no names, so the address itself (as tshark -n). */
@@ -25,7 +27,7 @@ const LG: readonly [string, string] = ['Locally administered address (this is NO
 const IG: readonly [string, string] = ['Group address (multicast/broadcast)', 'Individual address (unicast)'];
 
 export const F = defineFields({
-  eth: { abbrev: 'eth', name: 'Ethernet', type: 'protocol', compute: ethLabel },
+  eth: { abbrev: 'eth', name: 'Ethernet', type: 'protocol', label: ethLabel, compute: labelText(ethLabel) },
   dst: { abbrev: 'eth.dst', name: 'Destination', type: 'ether', description: 'Destination Hardware Address', wire: true },
   // BASE_OUI in Wireshark; `-T fields` prints the 24-bit value in decimal
   dst_oui: { abbrev: 'eth.dst.oui', name: 'Destination OUI', type: 'uint24', description: 'Destination Organizationally Unique Identifier' },

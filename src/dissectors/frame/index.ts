@@ -6,7 +6,7 @@ import { defineFields, fieldDef } from '../../engine/fields.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
 import { GENERATED } from '../../engine/packet.js';
-import { labelBuf } from '../../engine/label.js';
+import { labelText } from '../../engine/label.js';
 import type { TextBuf } from '../../engine/textbuf.js';
 
 /** Wireshark's encapsulation names (wtap_encap), by WTAP_ENCAP number. */
@@ -15,19 +15,19 @@ const ENCAP_NAMES: Readonly<Record<number, string>> = {
 };
 
 /** "Frame Length: 182 bytes (1456 bits)" (frame.len and frame.cap_len, as tshark shows them). */
-function lengthLine(p: Packet, node: number): string {
+function lengthLine(p: Packet, node: number, out: TextBuf): void {
   const v = p.tree.num[node]!;
-  return labelBuf().str(fieldDef(p.tree.fid[node]!) === fieldDef(F.len) ? 'Frame Length: ' : 'Capture Length: ').dec(v).str(v === 1 ? ' byte (' : ' bytes (').dec(v * 8).str(' bits)').toString();
+  out.str(p.tree.fid[node] === F.len ? 'Frame Length: ' : 'Capture Length: ').dec(v).str(v === 1 ? ' byte (' : ' bytes (').dec(v * 8).str(' bits)');
 }
 
 /** "Interface id: 0 (eth0)" */
-function interfaceLine(p: Packet, node: number): string {
+function interfaceLine(p: Packet, node: number, out: TextBuf): void {
   const id = p.tree.num[node]!;
-  return labelBuf().str('Interface id: ').dec(id).str(' (').str(p.interfaces?.[id]?.name ?? 'unknown').byte(41).toString();
+  out.str('Interface id: ').dec(id).str(' (').str(p.interfaces?.[id]?.name ?? 'unknown').byte(41);
 }
 
 const F = defineFields({
-  frame: { abbrev: 'frame', name: 'Frame', type: 'protocol', compute: frameLabel },
+  frame: { abbrev: 'frame', name: 'Frame', type: 'protocol', label: frameLabel, compute: labelText(frameLabel) },
   interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint32', label: interfaceLine },
   interface_name: { abbrev: 'frame.interface_name', name: 'Interface name', type: 'string', description: 'The friendly name for this interface' },
   encap_type: { abbrev: 'frame.encap_type', name: 'Encapsulation type', type: 'int16', strings: ENCAP_NAMES, description: 'Wireshark encapsulation number (WTAP_ENCAP) of the link type' },
@@ -60,14 +60,13 @@ export const FRAME_FIELDS = F;
  * "Frame 3: 182 bytes on wire (1456 bits), 182 bytes captured (1456 bits)", and for pcapng
  * " on interface eth0, id 0" ("unknown" for an interface without a name), as tshark 4.0.
  */
-function frameLabel(p: Packet): string {
-  const b = labelBuf().str('Frame ').dec(p.number).str(': ');
+function frameLabel(p: Packet, _node: number, b: TextBuf): void {
+  b.str('Frame ').dec(p.number).str(': ');
   bytesBits(b, p.origlen).str(' on wire (');
   b.dec(p.origlen * 8).str(' bits), ');
   bytesBits(b, p.caplen).str(' captured (');
   b.dec(p.caplen * 8).str(' bits)');
   if (p.interfaces !== null) b.str(' on interface ').str(p.interfaces[p.interfaceId]?.name ?? 'unknown').str(', id ').dec(p.interfaceId);
-  return b.toString();
 }
 
 function bytesBits(b: TextBuf, n: number): TextBuf {

@@ -5,14 +5,15 @@ import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
 import { CHECKSUM_STATUS } from './inet.js';
 import { IP_PROTO_NAMES } from './protonames.js';
-import { captured, labelBuf } from '../../engine/label.js';
+import { captured, labelText } from '../../engine/label.js';
 
 /** "Internet Protocol Version 4, Src: 10.1.0.10, Dst: 203.0.113.10" (the header's addresses). */
-function ipLabel(p: Packet, node: number): string {
+function ipLabel(p: Packet, node: number, out: TextBuf): void {
   const off = p.tree.off[node]!;
-  if (!captured(p, off, 20)) return 'Internet Protocol Version 4';
+  out.str('Internet Protocol Version 4');
+  if (!captured(p, off, 20)) return;
   const o = p.base + off;
-  return labelBuf().str('Internet Protocol Version 4, Src: ').ipv4(p.data, o + 12).str(', Dst: ').ipv4(p.data, o + 16).toString();
+  out.str(', Src: ').ipv4(p.data, o + 12).str(', Dst: ').ipv4(p.data, o + 16);
 }
 
 const text = new TextBuf(48);
@@ -37,7 +38,7 @@ const TS_FLAG: Readonly<Record<number, string>> = { 0: 'Time stamps only', 1: 'T
 const NOT_SET_SET: readonly [string, string] = ['Set', 'Not set'];
 
 export const F = defineFields({
-  ip: { abbrev: 'ip', name: 'Internet Protocol Version 4', short: 'IPv4', type: 'protocol', compute: ipLabel },
+  ip: { abbrev: 'ip', name: 'Internet Protocol Version 4', short: 'IPv4', type: 'protocol', label: ipLabel, compute: labelText(ipLabel) },
   version: { abbrev: 'ip.version', name: 'Version', type: 'uint8' },
   hdr_len: { abbrev: 'ip.hdr_len', name: 'Header Length', type: 'uint8', unit: ' bytes', description: 'Header length in 32-bit words' },
   dsfield: { abbrev: 'ip.dsfield', name: 'Differentiated Services Field', type: 'uint8', base: 'hex' },

@@ -4,14 +4,15 @@ import { defineExperts } from '../../engine/expert.js';
 import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
 import { IP_PROTO_NAMES } from '../ipv4/protonames.js';
-import { captured, labelBuf } from '../../engine/label.js';
+import { captured, labelText } from '../../engine/label.js';
 
 /** "Internet Protocol Version 6, Src: 2001:db8:1::1, Dst: 2001:db8:100::1" (the fixed header's addresses). */
-function ipv6Label(p: Packet, node: number): string {
+function ipv6Label(p: Packet, node: number, out: TextBuf): void {
   const off = p.tree.off[node]!;
-  if (!captured(p, off, 40)) return 'Internet Protocol Version 6';
+  out.str('Internet Protocol Version 6');
+  if (!captured(p, off, 40)) return;
   const o = p.base + off;
-  return labelBuf().str('Internet Protocol Version 6, Src: ').ipv6(p.data, o + 8).str(', Dst: ').ipv6(p.data, o + 24).toString();
+  out.str(', Src: ').ipv6(p.data, o + 8).str(', Dst: ').ipv6(p.data, o + 24);
 }
 
 const text = new TextBuf(64);
@@ -33,7 +34,7 @@ const ROUTING_TYPES: Readonly<Record<number, string>> = {
   253: 'Experiment 1', 254: 'Experiment 2',
 };
 export const F = defineFields({
-  ipv6: { abbrev: 'ipv6', name: 'Internet Protocol Version 6', short: 'IPv6', type: 'protocol', compute: ipv6Label },
+  ipv6: { abbrev: 'ipv6', name: 'Internet Protocol Version 6', short: 'IPv6', type: 'protocol', label: ipv6Label, compute: labelText(ipv6Label) },
   version: { abbrev: 'ipv6.version', name: 'Version', type: 'uint8' },
   tclass: { abbrev: 'ipv6.tclass', name: 'Traffic Class', type: 'uint32', base: 'hex', mask: 0x0ff00000 },
   tclass_dscp: { abbrev: 'ipv6.tclass.dscp', name: 'Differentiated Services Codepoint', type: 'uint32', mask: 0x0fc00000 },

@@ -10,7 +10,6 @@ import { defineFields, fieldDef, type FieldSpec } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
-import { labelBuf } from '../../engine/label.js';
 import {
   ATT_NAMES, AUTH_SUBTYPE_NAMES, BA_STATUS_NAMES, BE_STATUS_NAMES, BRI_STATUS_NAMES, BRI_TRIGGER_NAMES, CSUM_STATUS_NAMES,
   DNSU_STATUS_NAMES, FBACK_STATUS_NAMES, HI_NAMES, IPPROTO_NAMES, IPV4_HOA_STATUS_NAMES, LLA_OPTCODE_NAMES, LRA_STATUS_NAMES,
@@ -52,20 +51,20 @@ function rd(p: Packet, o: number): number {
  * some options ": " and what they carry ("MIPv6 Option - GRE Key: 4097", "... Home Network
  * Prefix: 2001:db8:a:1::/64"). Just the name when the option is cut short or has another length.
  */
-function optionLabel(p: Packet, node: number): string {
+function optionLabel(p: Packet, node: number, b: TextBuf): void {
   const def = fieldDef(p.tree.fid[node]!);
   const off = p.tree.off[node]!;
   const size = p.tree.len[node]!;
-  if (off < 0 || off + size > p.caplen || size < 2) return def.name;
+  b.str(def.name);
+  if (off < 0 || off + size > p.caplen || size < 2) return;
   const type = rd(p, off);
   const len = rd(p, off + 1);
-  if (len + 2 !== size) return def.name;
-  const b = labelBuf().str(def.name);
+  if (len + 2 !== size) return;
   const d = p.data;
   const o = p.base + off;
   switch (type) {
     case 8: // Mobile Node Identifier: the identifier as text
-      if (len < 1) return def.name;
+      if (len < 1) return;
       b.str(': ');
       for (let i = 3; i < size; i++) {
         const c = d[o + i]!;
@@ -74,19 +73,19 @@ function optionLabel(p: Packet, node: number): string {
       }
       break;
     case 22: // Home Network Prefix: prefix/length
-      if (len !== 18) return def.name;
+      if (len !== 18) return;
       b.str(': ').ipv6(d, o + 4).byte(47).dec(d[o + 3]!);
       break;
     case 23: // Handoff Indicator
-      if (len !== 2) return def.name;
+      if (len !== 2) return;
       b.str(': ').str(HI_NAMES[d[o + 3]!] ?? 'Unknown');
       break;
     case 24: // Access Technology Type
-      if (len !== 2) return def.name;
+      if (len !== 2) return;
       b.str(': ').str(ATT_NAMES[d[o + 3]!] ?? 'Unknown');
       break;
     case 27: { // Timestamp
-      if (len !== 8) return def.name;
+      if (len !== 8) return;
       let sec = 0;
       for (let i = 2; i < 8; i++) sec = sec * 256 + d[o + i]!;
       const frac = (d[o + 8]! << 8) | d[o + 9]!;
@@ -94,22 +93,21 @@ function optionLabel(p: Packet, node: number): string {
       break;
     }
     case 33: // GRE Key: the key, when there is one
-      if (len !== 6) return def.name;
+      if (len !== 6) return;
       b.str(': ').dec(((d[o + 4]! << 24) >>> 0) + ((d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!));
       break;
     case 36: // IPv4 Home Address Request
     case 38: // IPv4 Default-Router Address
-      if (len !== 6) return def.name;
+      if (len !== 6) return;
       b.str(': ').ipv4(d, o + 4);
       break;
     case 37: // IPv4 Home Address Reply: status : address
-      if (len !== 6) return def.name;
+      if (len !== 6) return;
       b.str(': ').str(IPV4_HOA_STATUS_NAMES[d[o + 2]!] ?? 'Unknown').str(' : ').ipv4(d, o + 4);
       break;
     default:
-      return def.name;
+      return;
   }
-  return b.toString();
 }
 
 /** RFC 5213 §8.8 timestamp: 48-bit seconds since 1970 + 16-bit 1/65536 fractions (ENC_TIME_MIP6). */

@@ -15,7 +15,8 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
-import { captured, labelBuf } from '../../engine/label.js';
+import { captured, labelText } from '../../engine/label.js';
+import type { TextBuf } from '../../engine/textbuf.js';
 import {
   arrow, CHECKSUM_STATUS, req, CK_BAD, CK_GOOD, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, SLOT_IN_ERROR, SLOT_TCP_DPORT, SLOT_TCP_SPORT, sumBytes,
 } from '../ipv4/inet.js';
@@ -40,17 +41,17 @@ const LABEL_ACK = -2; // no segment length known (quoted in an ICMP error, a fra
  * "Transmission Control Protocol, Src Port: 7, Dst Port: 52894, Seq: 1000, Ack: 2001, Len: 10"
  * with the raw sequence numbers (tshark -o tcp.relative_sequence_numbers:FALSE) and port numbers.
  */
-function tcpLabel(p: Packet, node: number): string {
+function tcpLabel(p: Packet, node: number, b: TextBuf): void {
   const off = p.tree.off[node]!;
   const stage = p.tree.num[node]!;
-  if (!captured(p, off, 4)) return 'Transmission Control Protocol';
-  const b = labelBuf().str('Transmission Control Protocol, Src Port: ').dec(p.u16(off)).str(', Dst Port: ').dec(p.u16(off + 2));
-  if (stage === LABEL_PORTS || !captured(p, off, 20)) return b.toString();
+  b.str('Transmission Control Protocol');
+  if (!captured(p, off, 4)) return;
+  b.str(', Src Port: ').dec(p.u16(off)).str(', Dst Port: ').dec(p.u16(off + 2));
+  if (stage === LABEL_PORTS || !captured(p, off, 20)) return;
   b.str(', Seq: ').dec(p.u32(off + 4));
-  if (stage === LABEL_SEQ) return b.toString();
+  if (stage === LABEL_SEQ) return;
   if (p.u16(off + 12) & TH_ACK) b.str(', Ack: ').dec(p.u32(off + 8));
   if (stage >= 0) b.str(', Len: ').dec(stage);
-  return b.toString();
 }
 export const TH_URG = 0x020;
 export const TH_ECE = 0x040;
@@ -75,7 +76,7 @@ const OPTION_KINDS: Readonly<Record<number, string>> = {
 };
 
 export const TCP_FIELDS = defineFields({
-  tcp: { abbrev: 'tcp', name: 'Transmission Control Protocol', short: 'TCP', type: 'protocol', compute: tcpLabel },
+  tcp: { abbrev: 'tcp', name: 'Transmission Control Protocol', short: 'TCP', type: 'protocol', label: tcpLabel, compute: labelText(tcpLabel) },
   srcport: { abbrev: 'tcp.srcport', name: 'Source Port', type: 'uint16' },
   dstport: { abbrev: 'tcp.dstport', name: 'Destination Port', type: 'uint16' },
   port: { abbrev: 'tcp.port', name: 'Source or Destination Port', type: 'uint16' },

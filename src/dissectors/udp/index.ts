@@ -10,7 +10,7 @@ import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { FieldGroup, GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
-import { captured, labelBuf } from '../../engine/label.js';
+import { captured, labelText } from '../../engine/label.js';
 import {
   arrow, CHECKSUM_STATUS, req, SLOT_UDP_DPORT, SLOT_UDP_LEN, SLOT_UDP_SPORT, CK_BAD, CK_GOOD, CK_ILLEGAL, CK_NOT_PRESENT, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, sumBytes,
 } from '../ipv4/inet.js';
@@ -18,15 +18,16 @@ import {
 export const IP_PROTO_UDP = 17;
 
 /** "User Datagram Protocol, Src Port: 52894, Dst Port: 7" (port numbers, as tshark -n). */
-function udpLabel(p: Packet, node: number): string {
+function udpLabel(p: Packet, node: number, out: TextBuf): void {
   const off = p.tree.off[node]!;
-  if (!captured(p, off, 4)) return 'User Datagram Protocol';
-  return labelBuf().str('User Datagram Protocol, Src Port: ').dec(p.u16(off)).str(', Dst Port: ').dec(p.u16(off + 2)).toString();
+  out.str('User Datagram Protocol');
+  if (!captured(p, off, 4)) return;
+  out.str(', Src Port: ').dec(p.u16(off)).str(', Dst Port: ').dec(p.u16(off + 2));
 }
 export const UDP_HEADER_SIZE = 8;
 
 export const UDP_FIELDS = defineFields({
-  udp: { abbrev: 'udp', name: 'User Datagram Protocol', short: 'UDP', type: 'protocol', compute: udpLabel },
+  udp: { abbrev: 'udp', name: 'User Datagram Protocol', short: 'UDP', type: 'protocol', label: udpLabel, compute: labelText(udpLabel) },
   srcport: { abbrev: 'udp.srcport', name: 'Source Port', type: 'uint16' },
   dstport: { abbrev: 'udp.dstport', name: 'Destination Port', type: 'uint16' },
   port: { abbrev: 'udp.port', name: 'Source or Destination Port', type: 'uint16' },

@@ -8,7 +8,8 @@ import { defineFields } from '../../engine/fields.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
 import { dissectEthertype, ETHERTYPE_NAMES } from '../eth/ethertype.js';
-import { captured, labelBuf } from '../../engine/label.js';
+import { captured, labelText } from '../../engine/label.js';
+import type { TextBuf } from '../../engine/textbuf.js';
 
 export const ETHERTYPE_VLAN = 0x8100;
 export const ETHERTYPE_QINQ_OLD = 0x9100;
@@ -21,15 +22,16 @@ const PRI_NAMES: Readonly<Record<number, string>> = {
 };
 
 /** "802.1Q Virtual LAN, PRI: 3, DEI: 0, ID: 42" */
-function vlanLabel(p: Packet, node: number): string {
+function vlanLabel(p: Packet, node: number, out: TextBuf): void {
   const off = p.tree.off[node]!;
-  if (!captured(p, off, 2)) return '802.1Q Virtual LAN';
+  out.str('802.1Q Virtual LAN');
+  if (!captured(p, off, 2)) return;
   const tci = p.u16(off);
-  return labelBuf().str('802.1Q Virtual LAN, PRI: ').dec(tci >>> 13).str(', DEI: ').dec((tci >>> 12) & 1).str(', ID: ').dec(tci & 0xfff).toString();
+  out.str(', PRI: ').dec(tci >>> 13).str(', DEI: ').dec((tci >>> 12) & 1).str(', ID: ').dec(tci & 0xfff);
 }
 
 export const VLAN_FIELDS = defineFields({
-  vlan: { abbrev: 'vlan', name: '802.1Q Virtual LAN', short: 'VLAN', type: 'protocol', compute: vlanLabel },
+  vlan: { abbrev: 'vlan', name: '802.1Q Virtual LAN', short: 'VLAN', type: 'protocol', label: vlanLabel, compute: labelText(vlanLabel) },
   priority: { abbrev: 'vlan.priority', name: 'Priority', type: 'uint16', mask: 0xe000, strings: PRI_NAMES, description: 'Descriptions are recommendations from IEEE standard 802.1Q-2014' },
   dei: { abbrev: 'vlan.dei', name: 'DEI', type: 'boolean', bits: 16, mask: 0x1000, tf: ['Eligible', 'Ineligible'], description: 'Drop Eligible Indicator' },
   id: { abbrev: 'vlan.id', name: 'ID', type: 'uint16', mask: 0x0fff, description: 'VLAN ID' },
