@@ -23,21 +23,28 @@ export interface IcmpSpec {
   rest?: number;
 }
 
+/**
+ * The 8-octet echo-shaped header shared by ICMP and ICMPv6 (RFC 792, RFC 4443 §4): Type (default
+ * `echoType`), Code, Checksum (0 until computed, unless set), Identifier and Sequence Number or
+ * the whole "rest of header".
+ */
+export function encodeEchoHeader(b: Uint8Array, off: number, spec: IcmpSpec, echoType: number): void {
+  b[off] = spec.type ?? echoType;
+  b[off + 1] = spec.code ?? 0;
+  put16(b, off + 2, spec.checksum ?? 0);
+  if (spec.rest !== undefined) put32(b, off + 4, spec.rest);
+  else {
+    put16(b, off + 4, spec.id ?? 0);
+    put16(b, off + 6, spec.seq ?? 0);
+  }
+}
+
 export function icmp(spec: IcmpSpec = {}): Layer {
   return {
     kind: 'icmp',
     ipProto: IPPROTO_ICMP,
     headerLen: () => ICMP_HEADER_LEN,
-    encode(b, off) {
-      b[off] = spec.type ?? ICMP_TYPE.ECHO_REQUEST;
-      b[off + 1] = spec.code ?? 0;
-      put16(b, off + 2, spec.checksum ?? 0);
-      if (spec.rest !== undefined) put32(b, off + 4, spec.rest);
-      else {
-        put16(b, off + 4, spec.id ?? 0);
-        put16(b, off + 6, spec.seq ?? 0);
-      }
-    },
+    encode: (b, off) => encodeEchoHeader(b, off, spec, ICMP_TYPE.ECHO_REQUEST),
     checksum(_b, off, ctx) {
       if (spec.checksum !== undefined) return null;
       return { field: off + ICMP_OFF_CHECKSUM, start: off, end: ctx.end, pseudo: 0, udp: false, corrupt: spec.badChecksum ?? 0 };

@@ -4,7 +4,8 @@
  * "icmpv6.echo.sequence_number" is a template field.
  */
 import { pseudoHeaderSum } from '../../engine/checksum.js';
-import { enclosingIp, put16, put32, toNumber, type FieldSetters, type Layer } from '../../generate/layer.js';
+import { enclosingIp, toNumber, type FieldSetters, type Layer } from '../../generate/layer.js';
+import { encodeEchoHeader, type IcmpSpec } from '../icmp/build.js';
 
 export const ICMPV6_HEADER_LEN = 8;
 export const IPPROTO_ICMPV6 = 58;
@@ -12,32 +13,15 @@ export const ICMPV6_OFF_CHECKSUM = 2;
 export const ICMPV6_OFF_SEQ = 6;
 export const ICMPV6_TYPE = { DEST_UNREACH: 1, PACKET_TOO_BIG: 2, TIME_EXCEEDED: 3, ECHO_REQUEST: 128, ECHO_REPLY: 129 } as const;
 
-export interface Icmpv6Spec {
-  type?: number;
-  code?: number;
-  checksum?: number;
-  /** XOR mask applied to the computed checksum. */
-  badChecksum?: number;
-  id?: number;
-  seq?: number;
-  rest?: number;
-}
+/** The same fields as ICMP's echo-shaped header. */
+export type Icmpv6Spec = IcmpSpec;
 
 export function icmpv6(spec: Icmpv6Spec = {}): Layer {
   return {
     kind: 'icmpv6',
     ipProto: IPPROTO_ICMPV6,
     headerLen: () => ICMPV6_HEADER_LEN,
-    encode(b, off) {
-      b[off] = spec.type ?? ICMPV6_TYPE.ECHO_REQUEST;
-      b[off + 1] = spec.code ?? 0;
-      put16(b, off + 2, spec.checksum ?? 0);
-      if (spec.rest !== undefined) put32(b, off + 4, spec.rest);
-      else {
-        put16(b, off + 4, spec.id ?? 0);
-        put16(b, off + 6, spec.seq ?? 0);
-      }
-    },
+    encode: (b, off) => encodeEchoHeader(b, off, spec, ICMPV6_TYPE.ECHO_REQUEST),
     checksum(b, off, ctx) {
       if (spec.checksum !== undefined) return null;
       const ip = enclosingIp(ctx);

@@ -3,18 +3,12 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
-import { CHECKSUM_STATUS } from './inet.js';
+import { addressLabel, CHECKSUM_STATUS } from './inet.js';
 import { IP_PROTO_NAMES } from './protonames.js';
-import { captured, labelText } from '../../engine/label.js';
+import { labelText } from '../../engine/label.js';
 
 /** "Internet Protocol Version 4, Src: 10.1.0.10, Dst: 203.0.113.10" (the header's addresses). */
-function ipLabel(p: Packet, node: number, out: TextBuf): void {
-  const off = p.tree.off[node]!;
-  out.str('Internet Protocol Version 4');
-  if (!captured(p, off, 20)) return;
-  const o = p.base + off;
-  out.str(', Src: ').ipv4(p.data, o + 12).str(', Dst: ').ipv4(p.data, o + 16);
-}
+const ipLabel = addressLabel('Internet Protocol Version 4', 20, 12, 16, false);
 
 const text = new TextBuf(48);
 /** Host-name fields (ip.src_host...): tshark without name resolution prints the address. */

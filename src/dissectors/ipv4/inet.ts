@@ -34,6 +34,8 @@
 import type { Dissector } from '../../engine/dispatch.js';
 import { MALFORMED, TRUNCATED, type Packet } from '../../engine/packet.js';
 import { finish, onesSum } from '../../engine/checksum.js';
+import { captured, type LabelWriter } from '../../engine/label.js';
+import type { TextBuf } from '../../engine/textbuf.js';
 
 export const SLOT_NET_END = 15;
 export const SLOT_IN_ERROR = 14;
@@ -155,4 +157,20 @@ export function req(p: Packet, o: number, n: number, end: number, inErr: boolean
   if (inErr) return p.has(o, n, end);
   p.need(o, n, end);
   return true;
+}
+
+/**
+ * The label of an IP header item: "NAME, Src: a, Dst: b" from the addresses at offsets `src` and
+ * `dst` of the header (`header` octets must be captured, else just the name). IPv4 and IPv6.
+ */
+export function addressLabel(name: string, header: number, src: number, dst: number, v6: boolean): LabelWriter {
+  const addr = (out: TextBuf, d: Uint8Array, o: number): TextBuf => (v6 ? out.ipv6(d, o) : out.ipv4(d, o));
+  return (p: Packet, node: number, out: TextBuf): void => {
+    const off = p.tree.off[node]!;
+    out.str(name);
+    if (!captured(p, off, header)) return;
+    const o = p.base + off;
+    addr(out.str(', Src: '), p.data, o + src);
+    addr(out.str(', Dst: '), p.data, o + dst);
+  };
 }

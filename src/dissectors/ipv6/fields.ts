@@ -4,16 +4,11 @@ import { defineExperts } from '../../engine/expert.js';
 import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
 import { IP_PROTO_NAMES } from '../ipv4/protonames.js';
-import { captured, labelText } from '../../engine/label.js';
+import { labelText } from '../../engine/label.js';
+import { addressLabel } from '../ipv4/inet.js';
 
 /** "Internet Protocol Version 6, Src: 2001:db8:1::1, Dst: 2001:db8:100::1" (the fixed header's addresses). */
-function ipv6Label(p: Packet, node: number, out: TextBuf): void {
-  const off = p.tree.off[node]!;
-  out.str('Internet Protocol Version 6');
-  if (!captured(p, off, 40)) return;
-  const o = p.base + off;
-  out.str(', Src: ').ipv6(p.data, o + 8).str(', Dst: ').ipv6(p.data, o + 24);
-}
+const ipv6Label = addressLabel('Internet Protocol Version 6', 40, 8, 24, true);
 
 const text = new TextBuf(64);
 /** Host-name fields (ipv6.src_host...): tshark without name resolution prints the address. */
