@@ -95,6 +95,24 @@ export interface CaptureReader {
    */
   fill(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Readers that deliver a slice of a capture (the batches of a worker thread, src/output/
+   * parallel.ts) say, after each fill(), where the records now buffered sit in the capture's
+   * time, so relative times and deltas are those of the whole capture.
+   */
+  sliceStart?(): SliceStart | null;
+}
+
+/** The time references of a slice of a capture. */
+export interface SliceStart {
+  /** The capture's first record. */
+  firstSec: number;
+  firstNsec: number;
+  /** The record before the slice (the first record itself for the slice that starts the capture). */
+  prevSec: number;
+  prevNsec: number;
+  /** False for the slice that starts the capture. */
+  hasPrev: boolean;
 }
 
 export interface WriterInterface {

@@ -111,6 +111,19 @@ export class Pipeline {
   }
 
   /**
+   * Sets the time references for the next frame: the capture's first frame (relative times)
+   * and the frame before it (frame.time_delta), for a run that starts mid-capture.
+   */
+  setTimeBase(firstSec: number, firstNsec: number, prevSec: number, prevNsec: number): void {
+    const p = this.packet;
+    this.started = true;
+    p.firstSec = firstSec;
+    p.firstNsec = firstNsec;
+    p.prevSec = prevSec;
+    p.prevNsec = prevNsec;
+  }
+
+  /**
    * Passes over a record without dissecting it (a display filter's prefilter ruled it out): the
    * time references move on as if it had been dissected, so frame.time_delta of the next
    * dissected frame is still measured from the frame just before it in the capture.

@@ -5,7 +5,7 @@
  */
 import '../dissectors/index.js';
 import { openCapture, type CaptureSource, type OpenCaptureOptions } from '../capture/index.js';
-import type { CaptureInfo, CaptureReader, CaptureWarning } from '../capture/types.js';
+import type { CaptureInfo, CaptureReader, CaptureWarning, SliceStart } from '../capture/types.js';
 import { fieldByName, unionWant, wantForFields, wantMask } from '../engine/fields.js';
 import { Pipeline, type PostDissector } from '../engine/pipeline.js';
 import type { Packet } from '../engine/packet.js';
@@ -107,6 +107,16 @@ function shown(p: Packet): void {
   p.dispKnown = true;
   p.dispSec = p.tsSec;
   p.dispNsec = p.tsNsec;
+}
+
+/** A reader that delivers a slice of a capture: time references as in the whole capture. */
+function startSlice(pipe: Pipeline, s: SliceStart | null): void {
+  if (s === null) return;
+  pipe.setTimeBase(s.firstSec, s.firstNsec, s.prevSec, s.prevNsec);
+  const p = pipe.packet;
+  p.dispKnown = s.hasPrev;
+  p.dispSec = s.prevSec;
+  p.dispNsec = s.prevNsec;
 }
 
 function isReader(x: unknown): x is CaptureReader {
@@ -234,6 +244,7 @@ export async function dissectCapture(
       if (!(await reader.fill())) break;
       scan?.reset();
       refresh();
+      if (reader.sliceStart) startSlice(pipe, reader.sliceStart());
     }
     return { read, displayed, info: reader.info, warnings: reader.warnings };
   } finally {
@@ -274,6 +285,7 @@ export async function* dissectFrames(
       if (!(await reader.fill())) return;
       scan?.reset();
       refresh();
+      if (reader.sliceStart) startSlice(pipe, reader.sliceStart());
     }
   } finally {
     if (opened) await reader.close();

@@ -68,9 +68,14 @@ export class ByteSink {
       o.len = 0;
       return;
     }
+    this.writeFd(o.buf, o.len);
+    o.len = 0;
+  }
+
+  private writeFd(buf: Uint8Array, len: number): void {
     let off = 0;
     try {
-      while (off < o.len) off += writeSync(this.fd, o.buf, off, o.len - off);
+      while (off < len) off += writeSync(this.fd, buf, off, len - off);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'EPIPE') {
@@ -79,10 +84,34 @@ export class ByteSink {
       }
       throw new OutputError(`cannot write output: ${e.message}`, { cause: err });
     }
-    o.len = 0;
   }
 
-  /** Flushes and, for streams, waits until the stream can take more. */
+  /**
+   * Writes `bytes` after what is buffered (a block of text made elsewhere, e.g. by a worker
+   * thread). Returns true when the sink keeps `bytes` (streams): the caller must then leave it
+   * alone; false when it was copied or written (the caller may reuse it).
+   */
+  write(bytes: Uint8Array): boolean {
+    if (bytes.length === 0) return false;
+    if (this.failed) throw new OutputError(`cannot write output: ${this.failed.message}`, { cause: this.failed });
+    if (this.stream) {
+      this.flush();
+      if (!this.stream.write(bytes)) this.needDrain = true;
+      return true;
+    }
+    const o = this.out;
+    if (o.len + bytes.length <= o.buf.length) {
+      o.buf.set(bytes, o.len);
+      o.len += bytes.length;
+      this.maybeFlush();
+      return false;
+    }
+    this.flush();
+    this.writeFd(bytes, bytes.length);
+    return false;
+  }
+
+    /** Flushes and, for streams, waits until the stream can take more. */
   async drain(): Promise<void> {
     this.flush();
     if (this.stream && this.needDrain) {

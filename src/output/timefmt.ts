@@ -60,6 +60,12 @@ export class TimeColumn {
     this.digits = digits;
   }
 
+  /** Sets the previously displayed frame's time (`dd`; NaN: none), for a run that starts mid-capture. */
+  setPrevious(sec: number, nsec: number): void {
+    this.prevDispSec = sec;
+    this.prevDispNsec = nsec;
+  }
+
   /** Appends the time of `p` (call once per displayed frame: `dd` remembers it). */
   write(out: TextBuf, p: Packet): void {
     const digits = this.digits[p.interfaceId] ?? this.digits[0] ?? 6;

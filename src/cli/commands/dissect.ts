@@ -15,20 +15,16 @@ import { createCaptureWriter, type CaptureReader, type CaptureWriter, type Write
 import { GretoolError, UsageError } from '../../errors.js';
 import { fieldByName } from '../../engine/fields.js';
 import { ByteSink } from '../../output/sink.js';
-import { SummaryWriter } from '../../output/summary.js';
-import { DetailWriter } from '../../output/detail.js';
-import { writeHexDump } from '../../output/hexdump.js';
-import { FieldsWriter, parseFieldsOptions, resolveFields } from '../../output/fields.js';
-import { EkWriter, JsonWriter } from '../../output/json.js';
-import { TIME_FORMATS, TimeColumn, isTimeFormat, precisionTable, type TimeFormat } from '../../output/timefmt.js';
-import { compileDisplayFilter, dissectCapture, type Materialise } from '../../output/dissect.js';
-import { unionWant, wantMask } from '../../engine/fields.js';
-import type { PostDissector } from '../../engine/pipeline.js';
-import type { SessionHook } from '../../sessions/attach.js';
-import { SESSION_FIELDS } from '../../sessions/fields.js';
-import { LINT_FIELDS } from '../../lint/field-defs.js';
+import { parseFieldsOptions } from '../../output/fields.js';
+import { TIME_FORMATS, isTimeFormat, type TimeFormat } from '../../output/timefmt.js';
+import { compileDisplayFilter, dissectCapture } from '../../output/dissect.js';
+import type { DisplayFilter } from '../../filter/index.js';
 import type { Frame } from '../../output/frame.js';
 import { decideColor, escapes, makeChalk } from '../color.js';
+import { planRun, Renderer, type OutFormat, type RenderSpec } from './dissect-plan.js';
+import type { DissectJob } from './dissect-worker.js';
+
+export { generatedFieldsNeeded } from './dissect-plan.js';
 
 export interface DissectCliOptions {
   V?: boolean;
@@ -44,33 +40,16 @@ export interface DissectCliOptions {
   F?: string;
   /** -2: two passes (forward references of the session correlator). */
   '2'?: boolean;
+  /** -j: worker threads (1: none). */
+  jobs?: string;
   color?: boolean;
   debug?: boolean;
 }
 
+/** With -c, fewer frames than this are not worth starting worker threads for. */
+const MIN_PARALLEL_COUNT = 100_000;
+
 const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?? []), v];
-
-/** Ids of the session correlator's and the linter's generated fields (their protocols included). */
-const SESSION_IDS: ReadonlySet<number> = new Set(Object.values(SESSION_FIELDS));
-const LINT_IDS: ReadonlySet<number> = new Set(Object.values(LINT_FIELDS));
-
-/**
- * Which producers of generated fields a run needs: both when it shows the whole tree, else the
- * session correlator when `ids` (the -e fields and the filter's fields, as resolved by the
- * registry) hold a `gretool.session*` / `gretool.direction` / `gretool.pair.*` field (or the
- * `gretool` protocol), and the lint fields when they hold a `gretool.lint*` one.
- */
-export function generatedFieldsNeeded(wholeTree: boolean, ids: Iterable<number>): { sessions: boolean; lint: boolean } {
-  let sessions = wholeTree;
-  let lint = wholeTree;
-  for (const id of ids) {
-    if (SESSION_IDS.has(id)) sessions = true;
-    else if (LINT_IDS.has(id)) lint = true;
-  }
-  return { sessions, lint };
-}
-
-type OutFormat = 'text' | 'fields' | 'json' | 'ek';
 
 export function registerDissect(program: Command): Command {
   return program
@@ -87,6 +66,7 @@ export function registerDissect(program: Command): Command {
     .option('-t <format>', `time column format: ${TIME_FORMATS.join('|')} (default r, relative)`)
     .option('-Y <filter>', 'display filter: only frames that match are printed and written')
     .option('-2', 'two passes: correlate the whole capture first, so a PBU also shows its PBA (gretool.pair.*); needs a file, not stdin')
+    .option('-j, --jobs <n>', 'worker threads for large files (default: one per core, at most 4; 1: none)')
     .option('-w <file>', 'write the frames dissected (after -Y) to a capture file ("-" for stdout)')
     .addOption(new Option('-F <format>', 'format of the -w file (default pcapng)').choices(['pcap', 'pcapng', 'nsecpcap']))
     .option('--color', 'colour the summary (default: only on a terminal; NO_COLOR and FORCE_COLOR are honoured)')
@@ -142,13 +122,13 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   const opts = { ...cliOpts, e: cliOpts.e ?? [], E: cliOpts.E ?? [] };
   const format = (opts.T ?? 'text') as OutFormat;
   const count = parseCount(opts.c);
+  const jobs = parseJobs(opts.jobs);
   const timeFmt = opts.t ?? 'r';
   if (!isTimeFormat(timeFmt)) throw new UsageError(`-t ${timeFmt}: unknown time format (expected ${TIME_FORMATS.join(', ')})`);
   if (format === 'fields' && opts.e.length === 0) throw new UsageError('-T fields needs at least one -e FIELD');
   if (opts.e.length > 0 && format === 'text') throw new UsageError('-e selects fields for -T fields, json or ek; add -T fields');
   if (opts.x && format !== 'text') throw new UsageError(`-x (hex dump) goes with the text output; it cannot be combined with -T ${format}`);
-  const fieldIds = opts.e.length ? resolveFields(opts.e) : [];
-  const fieldsOpts = parseFieldsOptions(opts.E);
+  parseFieldsOptions(opts.E); // usage errors before anything is read
   const writeTo = opts.w;
   const wFormat = opts.F ?? 'pcapng';
   const textWanted = writeTo === undefined || opts.P === true || opts.V === true || opts.x === true || explicitT;
@@ -160,20 +140,49 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   const filter = opts.Y !== undefined ? compileDisplayFilter(opts.Y) : undefined;
 
   // ------------------------------------------------------------------ writers
-  const sink = ByteSink.stdout();
-  const out = sink.out;
   const color = decideColor({ flag: opts.color });
   const chalk = makeChalk(color);
-  const colors = color.enabled && format === 'text' ? { error: escapes(chalk.red), warning: escapes(chalk.yellow) } : null;
-  const deltaFid = fieldByName('frame.time_delta')?.id ?? -1;
-  const time = new TimeColumn(timeFmt as TimeFormat, [6], deltaFid);
-  const summaryOn = opts.P === true || (!opts.V && !opts.x);
-  const summary = new SummaryWriter(time, colors);
-  const detail = opts.V ? new DetailWriter({ hexForData: !opts.x, colors }) : null;
-  const hex = opts.x === true;
-  const fieldsWriter = format === 'fields' ? new FieldsWriter(fieldIds, fieldsOpts) : null;
-  const json = format === 'json' ? new JsonWriter(fieldIds.length ? { fields: fieldIds } : {}) : null;
-  const ek = format === 'ek' ? new EkWriter(fieldIds.length ? { fields: fieldIds } : {}) : null;
+  const spec: RenderSpec = {
+    format,
+    fields: opts.e,
+    fieldsOptions: opts.E,
+    timeFormat: timeFmt as TimeFormat,
+    summary: opts.P === true || (!opts.V && !opts.x),
+    detail: opts.V === true,
+    hex: opts.x === true,
+    text: textWanted,
+    colors: color.enabled && format === 'text' ? { error: escapes(chalk.red), warning: escapes(chalk.yellow) } : null,
+  };
+  const render = new Renderer(spec);
+  const plan = await planRun(render, filter, twoPass);
+  const sink = ByteSink.stdout();
+
+  // ------------------------------------------------------------------ worker threads
+  // Large files are dissected by worker threads when nothing in the run needs the frames one
+  // after another in one thread (see parallelEligible); the output is the same, byte for byte.
+  if (writeTo === undefined && !twoPass && opts.debug !== true && jobs !== 1) {
+    if (parallelBlocker(spec, render, filter) === null) {
+      const { defaultJobs, dissectInWorkers, worthWorkers } = await import('../../output/parallel.js');
+      const workers = jobs ?? defaultJobs();
+      if (workers > 1 && (jobs !== undefined || (worthWorkers(file) && (count === undefined || count >= MIN_PARALLEL_COUNT)))) {
+        const job: DissectJob = { spec };
+        if (opts.Y !== undefined) job.filter = opts.Y;
+        await dissectInWorkers(file, {
+          workers,
+          workerUrl: new URL('./dissect-worker.js', import.meta.url),
+          job,
+          sink,
+          count,
+          begin: (out) => render.begin(out),
+          end: (out) => render.end(out),
+          correlateAll: plan.session !== null,
+        });
+        return;
+      }
+    }
+  }
+
+  const out = sink.out;
   let capWriter: CaptureWriter | null = null;
   let ifaceMap: number[] = [];
   let reader: CaptureReader | null = null;
@@ -186,84 +195,20 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
       capWriter.write(p.data, p.base, p.caplen, p.origlen, p.tsSec, p.tsNsec, iface, p.comments && p.comments.length ? p.comments.join('\n') : undefined);
     }
     if (!textWanted) return;
-    switch (format) {
-      case 'text':
-        if (summaryOn) summary.write(out, p);
-        if (detail !== null) {
-          detail.write(out, p);
-          if (!hex) out.byte(10);
-        }
-        if (hex) {
-          if (summaryOn || detail !== null) out.byte(10);
-          writeHexDump(out, p.data, p.base, p.caplen);
-          out.byte(10);
-        }
-        break;
-      case 'fields':
-        fieldsWriter!.write(out, p);
-        break;
-      case 'json':
-        json!.frame(out, p);
-        break;
-      case 'ek':
-        ek!.frame(out, p);
-        break;
-    }
+    render.frame(out, p);
     sink.maybeFlush();
   };
-
-  // ------------------------------------------------------------------ what to materialise
-  // Only what the output shows: the summary needs the columns but no field; -T fields its -e
-  // fields; -x (alone) and -w nothing; -V, json and ek the whole tree. With -Y, frames are first
-  // dissected with just the filter's fields (and the -e fields), and a frame that matches is
-  // dissected again when the output needs more (see dissectCapture's `materialise`).
-  let output: Materialise;
-  if (!textWanted) output = { want: wantMask([]), columns: false };
-  else if (format === 'fields') output = { want: wantMask(fieldIds), columns: false };
-  else if (format === 'json' || format === 'ek' || detail !== null) output = { want: null, columns: format === 'text' && summaryOn };
-  else output = { want: wantMask([]), columns: summaryOn };
-
-  // ------------------------------------------------------------------ generated fields
-  // The whole tree shows them; otherwise only a -e field or the filter naming one of them
-  // (by field id: the registry's declarations, not the user's text) turns them on.
-  const wholeTree = textWanted && (detail !== null || ((format === 'json' || format === 'ek') && fieldIds.length === 0));
-  const need = generatedFieldsNeeded(wholeTree, [...(textWanted ? fieldIds : []), ...(filter?.fields ?? [])]);
-  const sessionsOn = need.sessions;
-  const lintOn = need.lint;
-  const printed = output; // what the output itself shows
-  const hooks: PostDissector[] = [];
-  let session: SessionHook | null = null;
-  if (sessionsOn) {
-    const [{ createSessionHook }, { extractorWant }] = await Promise.all([import('../../sessions/attach.js'), import('../../sessions/extract.js')]);
-    session = createSessionHook({ twoPass });
-    hooks.push(session.postDissector);
-    // the Extractor reads its fields from every frame: the output's mask gets them too (the
-    // generated fields themselves are in it when -e names them, and in the filter's mask)
-    output = { want: unionWant(output.want, extractorWant()), columns: output.columns };
-  }
-  if (lintOn) {
-    const [{ lintFieldsPostDissector }, { resolvePolicy }] = await Promise.all([import('../../lint/fields.js'), import('../../lint/config.js')]);
-    hooks.push(lintFieldsPostDissector({ policy: resolvePolicy() }));
-  }
 
   // -2, pass 1: correlation only, into the hook's tracker (every frame, or the -c first ones;
   // no filter, no output), as `gretool sessions` correlates: the Extractor's mask, common data
   // frames through the fast path. A capture cut mid-file is correlated as far as it reads: pass
   // 2 prints those frames and reports the error.
+  const session = plan.session;
   if (twoPass && session !== null) {
     const { correlateCapture } = await import('../../sessions/run.js');
     const r = await correlateCapture(file, { tracker: session.tracker, debug: opts.debug === true, ...(count !== undefined ? { count } : {}) });
     if (r.error !== undefined && !(r.error instanceof GretoolError)) throw r.error;
     session.beginSecondPass();
-  }
-
-  // Summary lines of a filtered run do not show the hooks' fields: frames are
-  // dissected without columns, and one that matches is dissected again for its summary line
-  // (which drops the generated fields, unused there). Every other output with hooks is
-  // dissected once, with everything it shows (see dissectCapture's `materialise`).
-  let materialise: { first?: Materialise; output: Materialise } = { output };
-  if (hooks.length > 0 && filter !== undefined && printed.want !== null && printed.columns && format === 'text') {
-    materialise = { first: { want: unionWant(output.want, wantMask(filter.fields)), columns: false }, output: printed };
   }
 
   let failure: unknown = null;
@@ -273,27 +218,21 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
       count,
       debug: opts.debug === true,
       filter,
-      postDissectors: hooks,
-      materialise,
+      postDissectors: plan.hooks,
+      materialise: plan.materialise,
       onOpen: (r) => {
         reader = r;
-        time.digits = precisionTable(r.info);
+        render.setPrecision(r.info);
         if (writeTo !== undefined) {
           const made = makeCaptureWriter(writeTo, wFormat, r);
           capWriter = made.writer;
           ifaceMap = made.map;
         }
-        if (textWanted) {
-          if (fieldsWriter) fieldsWriter.begin(out);
-          if (json) json.begin(out);
-        }
+        render.begin(out);
         started = true;
       },
       onChunk: async () => {
-        if (reader) {
-          const d = precisionTable(reader.info);
-          for (let i = 0; i < d.length; i++) time.digits[i] = d[i]!;
-        }
+        if (reader) render.setPrecision(reader.info);
         await sink.drain();
         if (capWriter) await capWriter.drain();
       },
@@ -304,12 +243,34 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   }
   // Everything read so far is printed before an input error is reported.
   try {
-    if (started && textWanted && json) json.end(out);
+    if (started) render.end(out);
     await sink.drain();
   } finally {
     if (capWriter) await (capWriter as CaptureWriter).close();
   }
   if (failure !== null) throw failure;
+}
+
+function parseJobs(s: string | undefined): number | undefined {
+  if (s === undefined) return undefined;
+  if (!/^[0-9]+$/.test(s) || Number(s) < 1 || Number(s) > 64) throw new UsageError(`-j ${s}: expected a number of worker threads (1 to 64)`);
+  return Number(s);
+}
+
+/**
+ * Why a run must stay in one thread, or null when worker threads print the same output. Workers
+ * know the previous captured frame of their batch but not the previous *displayed* one: with a
+ * display filter, runs that show frame.time_delta_displayed (-t dd, the whole tree, or a field
+ * or filter naming it) stay in one thread; so does -T json (its commas run across frames).
+ */
+function parallelBlocker(spec: RenderSpec, render: Renderer, filter: DisplayFilter | undefined): string | null {
+  if (spec.format === 'json') return 'json';
+  if (filter === undefined) return null;
+  const dd = fieldByName('frame.time_delta_displayed')?.id ?? -1;
+  if (spec.summary && spec.timeFormat === 'dd') return 'time since the previous displayed frame';
+  if (spec.detail || (spec.format === 'ek' && render.fieldIds.length === 0)) return 'whole tree under a filter';
+  if (render.fieldIds.includes(dd) || filter.fields.includes(dd)) return 'frame.time_delta_displayed under a filter';
+  return null;
 }
 
 /** Creates the -w writer with the input's interfaces; returns input interface id → output index. */

@@ -1,0 +1,90 @@
+/**
+ * Worker-thread entry of `gretool dissect` on large files (src/output/parallel.ts): dissects the
+ * batches the main thread posts to it with the same Renderer, filter and hooks as a one-thread
+ * run (dissect-plan.ts), and posts the text of each batch back. With the session fields shown,
+ * the other workers' batches are correlated here too (no tree, no output), so the correlator has
+ * seen every earlier frame when a frame of this worker's is annotated.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import '../../dissectors/index.js';
+import type { CaptureInfo, PacketRecord } from '../../capture/types.js';
+import { TextBuf } from '../../engine/textbuf.js';
+import { Pipeline } from '../../engine/pipeline.js';
+import { compileDisplayFilter, dissectCapture } from '../../output/dissect.js';
+import { BatchReader, type BatchMessage, type BatchResult } from '../../output/parallel.js';
+import { planRun, Renderer, type RenderSpec } from './dissect-plan.js';
+
+/** The job the command gives its workers. */
+export interface DissectJob {
+  spec: RenderSpec;
+  /** -Y text. */
+  filter?: string;
+}
+
+const OUT_CAPACITY = 512 << 10;
+
+async function serve(job: DissectJob, info: CaptureInfo): Promise<void> {
+  const port = parentPort!;
+  const reader = new BatchReader(info);
+  port.on('message', (m: BatchMessage | { type: 'end' } | { type: 'buffer'; buf: ArrayBuffer }) => reader.push(m));
+  const render = new Renderer(job.spec);
+  const filter = job.filter !== undefined ? compileDisplayFilter(job.filter) : undefined;
+  const plan = await planRun(render, filter, false);
+  const session = plan.session;
+  if (session !== null) {
+    // the other workers' frames: correlated as `gretool sessions` does (fast path for common
+    // data frames, else the Extractor's fields only), without writing generated fields
+    const [{ extractorWant }, { FastPath, FAST_DATA, FAST_FALLBACK }] = await Promise.all([import('../../sessions/extract.js'), import('../../sessions/fastpath.js')]);
+    const light = new Pipeline({ want: extractorWant(), columns: false });
+    const fast = new FastPath();
+    const tracker = session.tracker;
+    reader.onForeign = (rec: PacketRecord) => {
+      const k = fast.decode(rec);
+      if (k === FAST_DATA) tracker.correlator.data(fast.data);
+      else if (k === FAST_FALLBACK) {
+        tracker.annotate = false;
+        try {
+          tracker.feed(light.dissect(rec));
+        } finally {
+          tracker.annotate = true;
+        }
+      }
+    };
+  }
+  reader.onBatch = (b) => {
+    if (b.hasPrev) render.time.setPrevious(b.prevSec, b.prevNsec);
+    else render.time.setPrevious(NaN, 0);
+  };
+  const newOut = (): TextBuf => {
+    const t = new TextBuf(0);
+    const b = reader.spare.pop();
+    t.buf = b !== undefined ? new Uint8Array(b) : new Uint8Array(OUT_CAPACITY);
+    return t;
+  };
+  let out = newOut();
+  const post = (): void => {
+    const b = reader.current;
+    if (b === null) return;
+    const msg: BatchResult = { type: 'result', seq: b.seq, buf: out.buf.buffer as ArrayBuffer, len: out.len };
+    port.postMessage(msg, [msg.buf]);
+    out = newOut();
+  };
+  await dissectCapture(reader, (f) => render.frame(out, f.packet), {
+    filter,
+    postDissectors: plan.hooks,
+    materialise: plan.materialise,
+    onOpen: (r) => render.setPrecision(r.info),
+    onChunk: () => {
+      post();
+      render.setPrecision(reader.info);
+    },
+  });
+  post();
+
+  port.close();
+}
+
+const data = workerData as { job: DissectJob; info: CaptureInfo };
+serve(data.job, data.info).catch((e: unknown) => {
+  parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
+});
