@@ -24,6 +24,7 @@ import { fieldByName, wantMask } from '../src/engine/fields.js';
 import { Pipeline } from '../src/engine/pipeline.js';
 import { compileFilter } from '../src/filter/index.js';
 import { dissectCapture } from '../src/output/dissect.js';
+import { defaultJobs } from '../src/output/parallel.js';
 import { BIN, row, timeCommand, type BenchRow } from './common.js';
 
 
@@ -49,14 +50,18 @@ async function keyFilter(path: string, frames: number): Promise<string> {
  * `target` is a ratio to tshark, `targetFps` an absolute frames per second. Two -Y modes select
  * the same frames: `==` (gretool skips frames without the key's four bytes undissected, see
  * src/filter/prefilter.ts) and a closed range, which has no literal and dissects every frame.
+ * gretool runs with its defaults, so on this large file with worker threads (one per core, at
+ * most 4: `-j`); the `-j 1` rows show one thread. tshark 4.0 dissects in one thread.
  */
 function processModes(key: string): { bench: string; args: string[]; target?: number; targetFps?: number; tshark: boolean }[] {
   const value = key.slice(key.lastIndexOf(' ') + 1);
   const range = `gre.key >= ${value} && gre.key <= ${value}`;
   return [
     { bench: 'dissect summary', args: [], target: 10, tshark: true },
+    { bench: 'dissect summary -j 1', args: ['-j', '1'], tshark: false },
     { bench: 'dissect -T fields', args: FIELDS, target: 10, tshark: true },
     { bench: 'dissect -V', args: ['-V'], target: 3, tshark: true },
+    { bench: 'dissect -V -j 1', args: ['-V', '-j', '1'], tshark: false },
     { bench: `dissect -Y '${key}'`, args: ['-Y', key], targetFps: 2e6, tshark: true },
     { bench: `dissect -Y '${range}'`, args: ['-Y', range], tshark: false },
   ];
@@ -125,7 +130,8 @@ export async function benchDissect(capturePath: string, opts: { repeat?: number;
   for (const m of processModes(await keyFilter(capturePath, frames))) {
     const g = await best(process.execPath, [BIN, 'dissect', capturePath, ...m.args], repeat);
     if (g.status !== 0) throw new Error(`gretool dissect ${m.args.join(' ')} exited ${g.status}`);
-    let note = g.cpuSeconds !== null ? `cpu ${g.cpuSeconds.toFixed(2)}s = ${Math.round(frames / g.cpuSeconds / 1000)}k frames/cpu-s` : '';
+    let note = m.args.includes('-j') ? 'one thread; ' : `${defaultJobs()} worker threads; `;
+    if (g.cpuSeconds !== null) note += `cpu ${g.cpuSeconds.toFixed(2)}s = ${Math.round(frames / g.cpuSeconds / 1000)}k frames/cpu-s`;
     let t: Timed | null = null;
     if (opts.tshark !== false && m.tshark) {
       t = await best('tshark', ['-r', capturePath, ...m.args], 1);

@@ -79,6 +79,11 @@ Without -V, -x or -T the output is one summary line per frame, as tshark prints 
 frame is still printed ("[Malformed Packet]" in its Info) and the exit code stays 0. With -w
 nothing is printed unless -P, -V, -x or -T is given. -c counts frames read, as tshark does.
 
+Files of 16 MB and more are dissected by worker threads (one per core, at most 4; -j N sets
+the number, -j 1 turns them off); the output is the same, byte for byte. Runs that need one
+thread stay in one: -w, -2, --debug, -T json, and under -Y whatever shows the time since the
+previous displayed frame (-t dd, -V, frame.time_delta_displayed).
+
 Generated fields (gretool's own, listed by \`gretool fields gretool\`):
   gretool.session            binding id (as in \`gretool sessions\`) of a data frame, PBU or PBA
   gretool.direction          1 uplink (MAG to LMA), 2 downlink (LMA to MAG), on tunnelled data
