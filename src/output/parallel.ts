@@ -26,10 +26,12 @@ import type { TextBuf } from '../engine/textbuf.js';
 import type { ByteSink } from './sink.js';
 
 /**
- * Records per batch at most (GRETOOL_DISSECT_BATCH overrides it: tests cut small captures into
- * many batches), and bytes per batch at most (a larger record makes a batch alone).
+ * Records per batch at most, by default (ParallelOptions.batchRecords; GRETOOL_DISSECT_BATCH
+ * overrides both: tests cut small captures into many batches), and bytes per batch at most (a
+ * larger record makes a batch alone).
  */
-const BATCH_RECORDS = batchRecords(process.env.GRETOOL_DISSECT_BATCH);
+const BATCH_RECORDS = 2048;
+const BATCH_OVERRIDE = batchRecords(process.env.GRETOOL_DISSECT_BATCH);
 const BATCH_BYTES = 2 << 20;
 /** Batches handed out per worker and not yet written. */
 const IN_FLIGHT_PER_WORKER = 3;
@@ -38,9 +40,9 @@ const MIN_FILE_SIZE = 16 << 20;
 /** Facts per record in a batch's table (Float64 each). */
 const META = 8;
 
-function batchRecords(env: string | undefined): number {
+function batchRecords(env: string | undefined): number | null {
   const n = env === undefined ? NaN : Number(env);
-  return Number.isInteger(n) && n >= 1 && n <= 65536 ? n : 2048;
+  return Number.isInteger(n) && n >= 1 && n <= 65536 ? n : null;
 }
 
 /** Worker threads to use by default: one per core, at most 4. */
@@ -103,6 +105,11 @@ export interface ParallelOptions {
   end(out: TextBuf): void;
   /** Every worker sees every batch in order (the others' only to keep its state). */
   correlateAll: boolean;
+  /**
+   * Records per batch (default 2048). Outputs of several kilobytes a frame (-V) take smaller
+   * batches: the texts in flight stay small (peak memory).
+   */
+  batchRecords?: number;
 }
 
 /**
@@ -170,7 +177,8 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
   };
 
   // the batch being built
-  const meta = new Float64Array(BATCH_RECORDS * META);
+  const BATCH = BATCH_OVERRIDE ?? o.batchRecords ?? BATCH_RECORDS;
+  const meta = new Float64Array(BATCH * META);
   let comments: Record<number, string[]> | undefined;
   let spanData: Uint8Array | null = null;
   let spanStart = 0;
@@ -190,7 +198,7 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
   const SLOTS = W * (IN_FLIGHT_PER_WORKER + 1) + 1;
   const slotBytes: (SharedArrayBuffer | null)[] = new Array<SharedArrayBuffer | null>(SLOTS).fill(null);
   const slotMeta: SharedArrayBuffer[] = [];
-  for (let i = 0; i < SLOTS; i++) slotMeta.push(new SharedArrayBuffer(BATCH_RECORDS * META * 8));
+  for (let i = 0; i < SLOTS; i++) slotMeta.push(new SharedArrayBuffer(BATCH * META * 8));
   const flush = async (): Promise<void> => {
     if (n === 0) return;
     const seq = posted++;
@@ -232,7 +240,7 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
             firstSec = lastSec = rec.tsSec;
             firstNsec = lastNsec = rec.tsNsec;
           }
-          if (n > 0 && (rec.data !== spanData || rec.offset < spanEnd || n === BATCH_RECORDS || rec.offset + rec.caplen - spanStart > BATCH_BYTES)) await flush();
+          if (n > 0 && (rec.data !== spanData || rec.offset < spanEnd || n === BATCH || rec.offset + rec.caplen - spanStart > BATCH_BYTES)) await flush();
           if (n === 0) {
             spanData = rec.data;
             spanStart = rec.offset;

@@ -181,6 +181,8 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
           begin: (out) => render.begin(out),
           end: (out) => render.end(out),
           correlateAll: plan.session !== null,
+          // the whole tree is some kilobytes a frame: smaller batches keep the texts in flight small
+          batchRecords: plan.materialise.output.want === null ? 256 : 2048,
         });
         return;
       }
