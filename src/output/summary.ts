@@ -5,7 +5,7 @@
  * bytes into the sink's buffer straight from the Packet's column TextBufs, no strings per frame.
  */
 import type { Packet } from '../engine/packet.js';
-import { TextBuf } from '../engine/textbuf.js';
+import { copyText, decDigits, int32Dec, TextBuf } from '../engine/textbuf.js';
 import { SEVERITY_RANK, expertDef } from '../engine/expert.js';
 import type { TimeColumn } from './timefmt.js';
 import { reserve } from './buf.js';
@@ -87,27 +87,32 @@ export class SummaryWriter {
     const need = 48 + tb.len + src.len + dst.len + 3 * proto.length + info.len;
     if (out.len + need > out.buf.length) reserve(out, need);
     const b = out.buf;
+    const dv = out.view();
     let o = out.len;
     // No. (right-aligned, width 5)
     const n = p.number;
-    let digits = 1;
-    for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
-    for (let i = digits; i < 5; i++) b[o++] = 32;
-    o = putDec(b, o, n, digits);
+    if (n < 2147483648) {
+      for (let i = decDigits(n); i < 5; i++) b[o++] = 32;
+      o = int32Dec(b, o, n);
+    } else {
+      let digits = 1;
+      for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
+      o = putDec(b, o, n, digits);
+    }
     b[o++] = 32;
     // Time (right-aligned, width 10)
     for (let i = tb.len; i < 10; i++) b[o++] = 32;
-    o = copy(b, o, tb.buf, tb.len);
+    o = copyText(b, dv, o, tb);
     b[o++] = 32;
     // Source (right-aligned, 12) → Destination (left-aligned, 12)
     for (let i = src.len; i < 12; i++) b[o++] = 32;
-    o = copy(b, o, src.buf, src.len);
+    o = copyText(b, dv, o, src);
     b[o++] = 0x20;
     b[o++] = 0xe2;
     b[o++] = 0x86;
     b[o++] = 0x92;
     b[o++] = 0x20;
-    o = copy(b, o, dst.buf, dst.len);
+    o = copyText(b, dv, o, dst);
     for (let i = dst.len; i < 12; i++) b[o++] = 32;
     b[o++] = 32;
     // Protocol, Length, Info
@@ -129,11 +134,14 @@ export class SummaryWriter {
     }
     b[o++] = 32;
     const len = p.origlen;
-    let ld = 1;
-    for (let x = len; x >= 10; x = (x / 10) | 0) ld++;
-    o = putDec(b, o, len, ld);
+    if (len < 2147483648) o = int32Dec(b, o, len);
+    else {
+      let ld = 1;
+      for (let x = len; x >= 10; x = (x / 10) | 0) ld++;
+      o = putDec(b, o, len, ld);
+    }
     b[o++] = 32;
-    o = copy(b, o, info.buf, info.len);
+    o = copyText(b, dv, o, info);
     out.len = o;
   }
 
@@ -162,11 +170,4 @@ function putDec(b: Uint8Array, o: number, v: number, digits: number): number {
     } while (x > 0);
   }
   return o + digits;
-}
-
-/** Copies src[0, n) to b[o]; returns the new offset. */
-function copy(b: Uint8Array, o: number, src: Uint8Array, n: number): number {
-  // a plain loop: columns are short, and set(subarray()) would allocate a view per frame
-  for (let i = 0; i < n; i++) b[o + i] = src[i]!;
-  return o + n;
 }

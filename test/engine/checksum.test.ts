@@ -86,3 +86,66 @@ test('pseudo-header sums combine with payload sums as one checksum', () => {
   );
   assert.equal(finish(onesSum(d, 32, d.length, ps)), expect);
 });
+
+test('ranges past one summing block (64 KiB) and very long ranges equal the reference', () => {
+  for (const fill of [0xff, -1]) {
+    const n = 300_000;
+    const d = new Uint8Array(n + 8);
+    let x = 99;
+    for (let i = 0; i < d.length; i++) d[i] = fill >= 0 ? fill : (x = (x * 1103515245 + 12345) >>> 0) >>> 24;
+    for (const [start, len] of [[0, 65536], [1, 65536], [2, 65537], [3, 131075], [0, 262144 + 6], [5, n]] as const) {
+      assert.equal(internetChecksum(d, start, start + len), reference(d, start, start + len), `fill ${fill} start ${start} len ${len}`);
+    }
+  }
+});
+
+test('views are told apart: alternating views, buffers and byte offsets', () => {
+  // the engine remembers the last view and its buffer; switching between them must not mix them up
+  const bufA = new ArrayBuffer(4096);
+  const bufB = new ArrayBuffer(4096);
+  const fill = (b: ArrayBuffer, seed: number) => {
+    const u = new Uint8Array(b);
+    for (let i = 0; i < u.length; i++) u[i] = (i * seed + 7) & 0xff;
+  };
+  fill(bufA, 31);
+  fill(bufB, 57);
+  const views = [
+    new Uint8Array(bufA),
+    new Uint8Array(bufA, 1),
+    new Uint8Array(bufA, 3, 2000),
+    new Uint8Array(bufB, 2),
+    new Uint8Array(bufB),
+    new Uint8Array(bufA, 1).subarray(5),
+  ];
+  for (let round = 0; round < 3; round++) {
+    for (const [i, v] of views.entries()) {
+      for (const [s, len] of [[0, 100], [1, 333], [7, 1500], [2, 64]] as const) {
+        assert.equal(finish(onesSum(v, s, s + len)), reference(v, s, s + len), `view ${i} start ${s} len ${len}`);
+      }
+    }
+  }
+});
+
+test('a view over a resizable buffer that grows is summed over its new bytes', () => {
+  const buf = new (ArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => ArrayBuffer & { resize(n: number): void })(256, { maxByteLength: 8192 });
+  const v = new Uint8Array(buf); // length-tracking
+  v.fill(0x5a);
+  assert.equal(finish(onesSum(v, 0, 256)), reference(v, 0, 256));
+  buf.resize(8192);
+  for (let i = 0; i < v.length; i++) v[i] = (i * 13) & 0xff;
+  assert.equal(finish(onesSum(v, 100, 8000)), reference(v, 100, 8000));
+});
+
+test('random ranges, alternating between views of several buffers, equal the reference (fast-check)', () => {
+  const hosts = [new Uint8Array(5000), new Uint8Array(5000)];
+  for (const [j, h] of hosts.entries()) for (let i = 0; i < h.length; i++) h[i] = (i * (j + 3) * 2654435761) >>> 24;
+  fc.assert(
+    fc.property(fc.nat(1), fc.nat(7), fc.nat(2000), fc.nat(2900), fc.boolean(), (which, shift, start, len, fresh) => {
+      const host = hosts[which]!;
+      // a fresh view object, or the same long-lived one (the engine's fast path)
+      const view = fresh ? host.subarray(shift) : host;
+      assert.equal(finish(onesSum(view, start, start + len)), reference(view, start, start + len));
+    }),
+    { numRuns: 3000 },
+  );
+});

@@ -40,6 +40,7 @@ import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { FieldGroup, type Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
+import { onesSum as engineOnesSum } from '../../engine/checksum.js';
 import {
   GRE_FLAG_ACK,
   GRE_FLAG_CHECKSUM,
@@ -212,15 +213,9 @@ function hex4(v: number): string {
   return '0x' + v.toString(16).padStart(4, '0');
 }
 
-/** One's-complement sum (not folded to 16 bits until the end) of frame bytes [off, end). */
+/** One's-complement sum of frame bytes [off, end), folded to 16 bits (0 only for an all-zero sum). */
 function onesSum(p: Packet, off: number, end: number): number {
-  const d = p.data;
-  let i = p.base + off;
-  const stop = p.base + end;
-  let s = 0;
-  for (; i + 1 < stop; i += 2) s += (d[i]! << 8) | d[i + 1]!;
-  if (i < stop) s += d[i]! << 8;
-  return fold(s);
+  return fold(engineOnesSum(p.data, p.base + off, p.base + end));
 }
 
 function fold(s: number): number {

@@ -97,8 +97,8 @@ export function pseudoSum(p: Packet, proto: number, len: number): number {
     return s + proto + len;
   }
   if (p.netVersion === 6) {
-    let s = sumBytes(p, p.netSrc, 16, 0);
-    s = sumBytes(p, p.netDst, 16, s);
+    // adjacent addresses (no routing header or home address option moved them): one range
+    const s = p.netDst === p.netSrc + 16 ? sumBytes(p, p.netSrc, 32, 0) : sumBytes(p, p.netDst, 16, sumBytes(p, p.netSrc, 16, 0));
     return s + Math.floor(len / 65536) + (len & 0xffff) + proto;
   }
   return -1;
