@@ -145,27 +145,71 @@ function encodeId(id: string): Uint8Array {
 }
 
 /**
+ * What the clones of one scenario mobile node share: its NAI in UTF-8 (and where a clone's
+ * ".c" goes), its home network prefix and interface identifier as octets, made once per base
+ * mobile node instead of once per session.
+ */
+class BaseIdentity {
+  readonly idBytes: Uint8Array;
+  /** Octet offset of the first "@" in idBytes (a clone's ".c" goes there), or its length. */
+  readonly at: number;
+  readonly hnp: Uint8Array;
+  /** The interface identifier: octets 8-15 of the address as four 16-bit words. */
+  readonly iw4: number;
+  readonly iw5: number;
+  readonly iw6: number;
+  readonly iw7: number;
+  constructor(base: MobileNodeDef) {
+    this.idBytes = encodeId(base.id);
+    const at = this.idBytes.indexOf(0x40);
+    this.at = at < 0 ? this.idBytes.length : at;
+    this.hnp = Uint8Array.from(ipv6Bytes(base.hnp));
+    const iid = ipv6Bytes(base.iid);
+    this.iw4 = (iid[8]! << 8) | iid[9]!;
+    this.iw5 = (iid[10]! << 8) | iid[11]!;
+    this.iw6 = (iid[12]! << 8) | iid[13]!;
+    this.iw7 = (iid[14]! << 8) | iid[15]!;
+  }
+}
+
+/** Scratch octets for a session's prefix (Session constructor, text forms). */
+const hnpScratch = new Uint8Array(16);
+
+/**
  * One mobile node (a clone of a scenario mobile node for --sessions): identity and binding state.
  * Clone c gets the NAI "user.c@realm", the home network prefix + c and the IPv4 home address + c
- * (so the overlapping-address clones still overlap). Identity is kept as octets for patching
- * templates; the text forms are made only when a frame is built from its spec.
+ * (so the overlapping-address clones still overlap). Identity is kept as small integers, and
+ * written as octets into a template from what the clones share (BaseIdentity) when a message
+ * needs it; the text forms are made only when a frame is built from its spec. (Tens of
+ * thousands of sessions live through the whole run: every octet array or string less per
+ * session is work less for the garbage collector.)
  */
-class Session implements MnIdentity {
+class Session implements MnIdentity, Addr6Words {
   // identity
-  readonly id: string;
   readonly hnpLength: number;
   readonly ipv4PrefixLength: number;
   readonly att: number;
   readonly cn4: string;
   readonly cn6: string;
-  readonly hnpBytes: Uint8Array;
-  readonly addr6Bytes: Uint8Array;
+  /** Octets of the NAI. */
+  readonly idLength: number;
+  /** The home address as eight 16-bit words (Addr6Words, for Template.setWords): the prefix part, then the interface identifier. */
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly w3: number;
+  readonly w4: number;
+  readonly w5: number;
+  readonly w6: number;
+  readonly w7: number;
   readonly ipv4Int: number;
   readonly routerInt: number;
-  readonly idBytes: Uint8Array;
-  private readonly hasIpv4: boolean;
-  private readonly hasRouter: boolean;
-  private text: { hnp?: string; addr6?: string; ipv4?: string; router?: string } = {};
+  readonly hasIpv4: boolean;
+  private idText: string | undefined = undefined;
+  private hnpText: string | undefined = undefined;
+  private addr6Text: string | undefined = undefined;
+  private ipv4Text: string | undefined = undefined;
+  private routerText: string | undefined = undefined;
   /** Small id of (transport, GRE mode, TLV, UDP, MAG, LMA): sessions in one class share data templates. */
   tunnelClass = 0;
   // binding state (what both ends agreed, fault-free)
@@ -191,23 +235,26 @@ class Session implements MnIdentity {
     readonly index: number,
     readonly clone: number,
     readonly base: MobileNodeDef,
+    readonly ident: BaseIdentity,
     readonly lma: NodeInst,
     readonly rng: Rng,
     readonly offset: number,
   ) {
-    this.id = clone === 0 ? base.id : cloneId(base.id, clone);
-    this.idBytes = encodeId(this.id);
+    this.idLength = ident.idBytes.length + (clone === 0 ? 0 : 1 + decimalDigits(clone));
     this.hnpLength = base.hnpLength;
-    this.hnpBytes = Uint8Array.from(ipv6Bytes(base.hnp));
-    if (clone > 0) addShifted(this.hnpBytes, clone, 128 - base.hnpLength);
-    const iid = ipv6Bytes(base.iid);
-    this.addr6Bytes = new Uint8Array(16);
-    this.addr6Bytes.set(this.hnpBytes.subarray(0, 8), 0);
-    this.addr6Bytes.set(iid.subarray(8, 16), 8);
+    const h = hnpScratch;
+    this.hnpInto(h);
+    this.w0 = (h[0]! << 8) | h[1]!;
+    this.w1 = (h[2]! << 8) | h[3]!;
+    this.w2 = (h[4]! << 8) | h[5]!;
+    this.w3 = (h[6]! << 8) | h[7]!;
+    this.w4 = ident.iw4;
+    this.w5 = ident.iw5;
+    this.w6 = ident.iw6;
+    this.w7 = ident.iw7;
     this.ipv4PrefixLength = base.ipv4PrefixLength;
     this.hasIpv4 = base.ipv4 !== undefined;
     this.ipv4Int = base.ipv4 ? (ipv4ToInt(base.ipv4) + clone) >>> 0 : 0;
-    this.hasRouter = this.hasIpv4;
     this.routerInt = !base.ipv4 ? 0 : base.ipv4Router ? ipv4ToInt(base.ipv4Router) : defaultRouterInt(this.ipv4Int, base.ipv4PrefixLength);
     this.att = base.att;
     this.cn4 = base.cn4;
@@ -215,18 +262,64 @@ class Session implements MnIdentity {
     this.bulSeq = rng.below(0x10000);
   }
 
+  /** The NAI's octets into b[0, idLength): the base's, with ".clone" before the "@". */
+  idInto(b: Uint8Array): void {
+    const src = this.ident.idBytes;
+    if (this.clone === 0) {
+      b.set(src);
+      return;
+    }
+    const at = this.ident.at;
+    let o = 0;
+    for (let i = 0; i < at; i++) b[o++] = src[i]!;
+    b[o++] = 0x2e; // "."
+    const digits = decimalDigits(this.clone);
+    for (let i = digits - 1, c = this.clone; i >= 0; i--, c = Math.floor(c / 10)) b[o + i] = 0x30 + (c % 10);
+    o += digits;
+    for (let i = at; i < src.length; i++) b[o++] = src[i]!;
+  }
+
+  /** The home network prefix's 16 octets into b. */
+  hnpInto(b: Uint8Array): void {
+    b.set(this.ident.hnp);
+    if (this.clone > 0) addShifted(b, this.clone, 128 - this.hnpLength);
+  }
+
+  get id(): string {
+    return (this.idText ??= this.clone === 0 ? this.base.id : cloneId(this.base.id, this.clone));
+  }
   get hnp(): string {
-    return (this.text.hnp ??= bytesToIpv6(this.hnpBytes));
+    if (this.hnpText === undefined) {
+      const b = new Uint8Array(16);
+      this.hnpInto(b);
+      this.hnpText = bytesToIpv6(b);
+    }
+    return this.hnpText;
   }
   get addr6(): string {
-    return (this.text.addr6 ??= bytesToIpv6(this.addr6Bytes));
+    if (this.addr6Text === undefined) {
+      const b = new Uint8Array(16);
+      [this.w0, this.w1, this.w2, this.w3, this.w4, this.w5, this.w6, this.w7].forEach((w, k) => put16(b, 2 * k, w));
+      this.addr6Text = bytesToIpv6(b);
+    }
+    return this.addr6Text;
   }
   get ipv4(): string | undefined {
-    return this.hasIpv4 ? (this.text.ipv4 ??= intToIpv4(this.ipv4Int)) : undefined;
+    return this.hasIpv4 ? (this.ipv4Text ??= intToIpv4(this.ipv4Int)) : undefined;
   }
   get ipv4Router(): string | undefined {
-    return this.hasRouter ? (this.text.router ??= intToIpv4(this.routerInt)) : undefined;
+    return this.hasIpv4 ? (this.routerText ??= intToIpv4(this.routerInt)) : undefined;
   }
+}
+
+/** Number of decimal digits of a positive integer. */
+function decimalDigits(n: number): number {
+  let d = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    d++;
+  }
+  return d;
 }
 
 /** Adds `value` · 2^shift to the 128-bit big-endian number in `b` (mod 2^128). */
@@ -448,8 +541,7 @@ class FlowSlot {
   }
 }
 
-/** Also the MN's IPv6 address as eight 16-bit words (w0..w7) for Template.setWords. */
-class Flow implements Entry, Addr6Words {
+class Flow implements Entry {
   t: number;
   ord = 0;
   /** Frames left, the current step (in the handshake or in the round) and the round's start time. */
@@ -472,8 +564,9 @@ class Flow implements Entry, Addr6Words {
   /**
    * The session values a shared template is re-patched with whenever it changes hands (almost
    * every frame with many sessions), kept here as small integers (16-bit halves / words) so
-   * that patching touches no other object than this one (a Uint8Array or a number above 2^30
-   * would be one more heap object, often one more cache miss per frame).
+   * that patching touches no other object than this one and its session (a Uint8Array or a
+   * number above 2^31 would be one more heap object, often one more cache miss per frame). The
+   * IPv6 address words are the session's (Session.w0..w7), shared by its flows.
    */
   private keyVersion = -1;
   private ulHi = 0;
@@ -482,14 +575,6 @@ class Flow implements Entry, Addr6Words {
   private dlLo = 0;
   private readonly v4Hi: number;
   private readonly v4Lo: number;
-  readonly w0: number;
-  readonly w1: number;
-  readonly w2: number;
-  readonly w3: number;
-  readonly w4: number;
-  readonly w5: number;
-  readonly w6: number;
-  readonly w7: number;
 
   constructor(
     readonly s: Session,
@@ -505,19 +590,11 @@ class Flow implements Entry, Addr6Words {
     this.icmpId = rng.below(0x10000);
     this.v4Hi = s.ipv4Int >>> 16;
     this.v4Lo = s.ipv4Int & 0xffff;
-    const a = s.addr6Bytes;
-    this.w0 = (a[0]! << 8) | a[1]!;
-    this.w1 = (a[2]! << 8) | a[3]!;
-    this.w2 = (a[4]! << 8) | a[5]!;
-    this.w3 = (a[6]! << 8) | a[7]!;
-    this.w4 = (a[8]! << 8) | a[9]!;
-    this.w5 = (a[10]! << 8) | a[11]!;
-    this.w6 = (a[12]! << 8) | a[13]!;
-    this.w7 = (a[14]! << 8) | a[15]!;
     this.idUp = rng.below(0x10000);
     this.idDown = rng.below(0x10000);
-    this.seqC = rng.nextU32();
-    this.seqS = rng.nextU32();
+    // int32 (the same 32 bits as the unsigned value): a small integer in V8, never a boxed number
+    this.seqC = rng.nextU32() | 0;
+    this.seqS = rng.nextU32() | 0;
     this.own = slot.shareable ? null : [];
     this.t = t0 + (this.inHead ? slot.headOff[0]! : slot.roundOff[0]!);
   }
@@ -679,11 +756,11 @@ class Flow implements Entry, Addr6Words {
           this.dlLo = dl & 0xffff;
           this.keyVersion = s.version;
         }
-        tm.set(sh.greKey, dirUp ? this.ulHi * 65536 + this.ulLo : this.dlHi * 65536 + this.dlLo);
+        tm.set(sh.greKey, dirUp ? (this.ulHi << 16) | this.ulLo : (this.dlHi << 16) | this.dlLo);
       }
       if (sh.mnAddr >= 0) {
-        if (sh.v6) tm.setWords(sh.mnAddr, this);
-        else tm.set(sh.mnAddr, this.v4Hi * 65536 + this.v4Lo);
+        if (sh.v6) tm.setWords(sh.mnAddr, s);
+        else tm.set(sh.mnAddr, (this.v4Hi << 16) | this.v4Lo);
       }
       if (sh.mnPort >= 0) tm.set(sh.mnPort, this.mnPort);
       if (sh.icmpId >= 0) tm.set(sh.icmpId, this.icmpId);
@@ -716,12 +793,12 @@ class Flow implements Entry, Addr6Words {
         case SYN:
           seq = this.seqC;
           ack = 0;
-          this.seqC = (this.seqC + 1) >>> 0;
+          this.seqC = (this.seqC + 1) | 0;
           break;
         case SYNACK:
           seq = this.seqS;
           ack = this.seqC;
-          this.seqS = (this.seqS + 1) >>> 0;
+          this.seqS = (this.seqS + 1) | 0;
           break;
         case ACK:
           seq = this.seqC;
@@ -730,12 +807,12 @@ class Flow implements Entry, Addr6Words {
         case DATA_UP:
           seq = this.seqC;
           ack = this.seqS;
-          this.seqC = (this.seqC + sh.payload) >>> 0;
+          this.seqC = (this.seqC + sh.payload) | 0;
           break;
         default:
           seq = this.seqS;
           ack = this.seqC;
-          this.seqS = (this.seqS + sh.payload) >>> 0;
+          this.seqS = (this.seqS + sh.payload) | 0;
       }
       if (sh.tcpSeq >= 0) tm.set(sh.tcpSeq, seq);
       if (sh.tcpAck >= 0) tm.set(sh.tcpAck, ack);
@@ -789,6 +866,8 @@ export class Engine {
   private needDrain = false;
   private readonly share: boolean;
   private readonly tsScratch = new Uint8Array(8);
+  private idScratch = new Uint8Array(64);
+  private readonly hnpScratch = new Uint8Array(16);
   private readonly heap: CalendarQueue<Entry>;
   private ord = 0;
   private readonly nodes = new Map<string, NodeInst>();
@@ -847,10 +926,13 @@ export class Engine {
     const perBase = Math.ceil(total / bases.length);
     const span = this.scaled(scenarioEnd(scenario));
     const spread = perBase > 1 ? Math.max(span * 0.1, 1e6) / perBase : 0;
+    const idents = new Map<MobileNodeDef, BaseIdentity>();
     for (let c = 0; c < total; c++) {
       const base = bases[c % bases.length]!;
       const clone = Math.floor(c / bases.length);
-      const s = new Session(c, clone, base, this.nodes.get(base.lma)!, rng.fork(), Math.round(clone * spread));
+      let ident = idents.get(base);
+      if (!ident) idents.set(base, (ident = new BaseIdentity(base)));
+      const s = new Session(c, clone, base, ident, this.nodes.get(base.lma)!, rng.fork(), Math.round(clone * spread));
       this.sessions.push(s);
     }
     // each session plays the timeline events that name its base mobile node
@@ -1224,7 +1306,7 @@ export class Engine {
     if (o.pba) this.apply(ex.s, ex.x, ex.resp);
     const { s, x, resp } = ex;
     const pbu = !o.pba;
-    const hasIpv4 = s.ipv4 !== undefined;
+    const hasIpv4 = s.hasIpv4;
     // 0: no IPv4 option; 1: request 0.0.0.0; 2: request the HoA; 3: reply (+ router)
     const requestKind = !hasIpv4 ? 0 : pbu ? (x.kind === 'initial' || x.kind === 'retry' ? 1 : 2) : 3;
     const status = resp.status;
@@ -1234,7 +1316,7 @@ export class Engine {
     const k1 =
       ((((((x.mag.index * 1024 + s.lma.index) * 4 + LINK_CODE[this.link]) * 2 + (x.transport === 'ipv6' ? 0 : 1)) * 4 + GRE_CODE[pbu ? x.gre : resp.gre]) * 2 + ((pbu ? x.t : resp.t) ? 1 : 0)) * 4 + requestKind) * 65536 +
       lifetime;
-    const k2 = ((((((pbu ? (x.f ? 1 : 0) : 2 + (natd ? 1 : 0)) * 256 + x.hi) * 256 + s.idBytes.length) * 256 + s.hnpLength) * 256 + s.att) * 256 + (pbu ? 0 : status)) * 64 + s.ipv4PrefixLength;
+    const k2 = ((((((pbu ? (x.f ? 1 : 0) : 2 + (natd ? 1 : 0)) * 256 + x.hi) * 256 + s.idLength) * 256 + s.hnpLength) * 256 + s.att) * 256 + (pbu ? 0 : status)) * 64 + s.ipv4PrefixLength;
     let inner = this.sigShapes.get(k1);
     if (!inner) this.sigShapes.set(k1, (inner = new Map()));
     let sh = inner.get(k2);
@@ -1269,8 +1351,16 @@ export class Engine {
       put16(b, 6, Math.floor((abs - sec) * 65536));
       tm.setBytes(sh.ts, b);
     }
-    if (sh.nai >= 0) tm.setBytes(sh.nai, s.idBytes);
-    if (sh.hnp >= 0) tm.setBytes(sh.hnp, s.hnpBytes);
+    if (sh.nai >= 0) {
+      // the shape fixes the NAI's length; a longer scratch is fine (setBytes reads the field's width)
+      if (this.idScratch.length < s.idLength) this.idScratch = new Uint8Array(s.idLength);
+      s.idInto(this.idScratch);
+      tm.setBytes(sh.nai, this.idScratch);
+    }
+    if (sh.hnp >= 0) {
+      s.hnpInto(this.hnpScratch);
+      tm.setBytes(sh.hnp, this.hnpScratch);
+    }
     if (sh.hoa >= 0) tm.set(sh.hoa, s.ipv4Int);
     if (sh.dra >= 0) tm.set(sh.dra, s.routerInt);
     if (sh.ipId >= 0) tm.set(sh.ipId, ipId);

@@ -299,6 +299,10 @@ export interface Addr6Words {
   readonly w7: number;
 }
 
+/** Int32 words per field in Template.fx, and the number of affected checksums it holds inline. */
+const FX_STRIDE = 16;
+const FX_MAX = 3;
+
 /**
  * A built frame whose mutable fields can be changed cheaply. A word that changes by δ (one's
  * complement) changes the sum of every region covering it, directly or through a pseudo-header
@@ -326,6 +330,13 @@ export class Template {
   private readonly rField: Int32Array;
   private readonly rCorrupt: Int32Array;
   private readonly rUdp: Uint8Array;
+  /**
+   * The same, flat, FX_STRIDE int32 per field (one cache line): [offset, width, 0 when set()
+   * may take its fast path, number of affected checksums n, then for each of up to FX_MAX of
+   * them: checksum field offset, k, XOR mask, UDP zero rule]; with n > FX_MAX, apply() goes
+   * through the per-field arrays above.
+   */
+  private readonly fx: Int32Array;
 
   constructor(bytes: Uint8Array, fields: MutableField[], regions: ChecksumRegion[]) {
     this.bytes = bytes;
@@ -384,6 +395,24 @@ export class Template {
       this.effRegion.push(Int32Array.from(ri));
       this.effK.push(Int32Array.from(ks));
     }
+    this.fx = new Int32Array(fields.length * FX_STRIDE);
+    fields.forEach((f, fi) => {
+      const q = fi * FX_STRIDE;
+      const rs = this.effRegion[fi]!;
+      const ks = this.effK[fi]!;
+      this.fx[q] = f.off;
+      this.fx[q + 1] = f.width;
+      this.fx[q + 2] = this.slow[fi] === 0 && (f.width === 2 || f.width === 4) && (f.off & 1) === 0 ? 0 : 1;
+      this.fx[q + 3] = rs.length;
+      if (rs.length > FX_MAX) return;
+      rs.forEach((ri, i) => {
+        const e = q + 4 + 4 * i;
+        this.fx[e] = this.rField[ri]!;
+        this.fx[e + 1] = ks[i]!;
+        this.fx[e + 2] = this.rCorrupt[ri]!;
+        this.fx[e + 3] = this.rUdp[ri]!;
+      });
+    });
   }
 
   /** Index of the `occurrence`-th (0 = outermost) mutable field called `name`, or -1. */
@@ -400,13 +429,20 @@ export class Template {
     return this.fWidth[index] === 2 ? get16(this.bytes, this.fOff[index]!) : get32(this.bytes, this.fOff[index]!);
   }
 
-  /** Sets a 2- or 4-octet mutable field (an IPv4 address as a 32-bit number) and updates every computed checksum it affects. */
+  /**
+   * Sets a 2- or 4-octet mutable field (an IPv4 address as a 32-bit number) and updates every
+   * computed checksum it affects. A 32-bit value may be given unsigned or as the int32 with the
+   * same bits (`x | 0`: a small integer in V8, where an unsigned value ≥ 2^31 is a boxed number).
+   */
   set(index: number, value: number): void {
-    const o = this.fOff[index]!;
-    const width = this.fWidth[index]!;
-    if (this.slow[index] === 1 || (width !== 2 && width !== 4) || (o & 1) !== 0) {
+    const fx = this.fx;
+    const q = index * FX_STRIDE;
+    const o = fx[q]!;
+    const width = fx[q + 1]!;
+    if (fx[q + 2] !== 0) {
       const tmp = new Uint8Array(width);
-      for (let i = 0; i < width; i++) tmp[i] = Math.floor(value / 2 ** (8 * (width - 1 - i))) & 0xff;
+      const v = width === 4 && value < 0 ? value >>> 0 : value;
+      for (let i = 0; i < width; i++) tmp[i] = Math.floor(v / 2 ** (8 * (width - 1 - i))) & 0xff;
       this.setBytes(index, tmp);
       return;
     }
@@ -491,8 +527,9 @@ export class Template {
    * an object of small integers the caller keeps near its other hot state (see engine.ts Flow).
    */
   setWords(index: number, a: Addr6Words): void {
-    const off = this.fOff[index]!;
-    if (this.slow[index] === 1 || this.fWidth[index] !== 16 || (off & 1) !== 0) {
+    const q = index * FX_STRIDE;
+    const off = this.fx[q]!;
+    if (this.slow[index] === 1 || this.fx[q + 1] !== 16 || (off & 1) !== 0) {
       const v = new Uint8Array(16);
       [a.w0, a.w1, a.w2, a.w3, a.w4, a.w5, a.w6, a.w7].forEach((x, i) => put16(v, 2 * i, x));
       this.setBytes(index, v);
@@ -501,11 +538,76 @@ export class Template {
     const b = this.bytes;
     let up = 0;
     let down = 0;
-    for (let i = 0; i < 8; i++) {
-      const nw = i < 4 ? (i < 2 ? (i === 0 ? a.w0 : a.w1) : i === 2 ? a.w2 : a.w3) : i < 6 ? (i === 4 ? a.w4 : a.w5) : i === 6 ? a.w6 : a.w7;
-      const o = off + 2 * i;
-      const old = (b[o]! << 8) | b[o + 1]!;
-      if (old === nw) continue;
+    let o: number;
+    let old: number;
+    let nw: number;
+    o = off + 0;
+    old = (b[o]! << 8) | b[o + 1]!;
+    nw = a.w0;
+    if (old !== nw) {
+      b[o] = nw >>> 8;
+      b[o + 1] = nw & 0xff;
+      up += (~old & 0xffff) + nw;
+      down += old + (~nw & 0xffff);
+    }
+    o = off + 2;
+    old = (b[o]! << 8) | b[o + 1]!;
+    nw = a.w1;
+    if (old !== nw) {
+      b[o] = nw >>> 8;
+      b[o + 1] = nw & 0xff;
+      up += (~old & 0xffff) + nw;
+      down += old + (~nw & 0xffff);
+    }
+    o = off + 4;
+    old = (b[o]! << 8) | b[o + 1]!;
+    nw = a.w2;
+    if (old !== nw) {
+      b[o] = nw >>> 8;
+      b[o + 1] = nw & 0xff;
+      up += (~old & 0xffff) + nw;
+      down += old + (~nw & 0xffff);
+    }
+    o = off + 6;
+    old = (b[o]! << 8) | b[o + 1]!;
+    nw = a.w3;
+    if (old !== nw) {
+      b[o] = nw >>> 8;
+      b[o + 1] = nw & 0xff;
+      up += (~old & 0xffff) + nw;
+      down += old + (~nw & 0xffff);
+    }
+    o = off + 8;
+    old = (b[o]! << 8) | b[o + 1]!;
+    nw = a.w4;
+    if (old !== nw) {
+      b[o] = nw >>> 8;
+      b[o + 1] = nw & 0xff;
+      up += (~old & 0xffff) + nw;
+      down += old + (~nw & 0xffff);
+    }
+    o = off + 10;
+    old = (b[o]! << 8) | b[o + 1]!;
+    nw = a.w5;
+    if (old !== nw) {
+      b[o] = nw >>> 8;
+      b[o + 1] = nw & 0xff;
+      up += (~old & 0xffff) + nw;
+      down += old + (~nw & 0xffff);
+    }
+    o = off + 12;
+    old = (b[o]! << 8) | b[o + 1]!;
+    nw = a.w6;
+    if (old !== nw) {
+      b[o] = nw >>> 8;
+      b[o + 1] = nw & 0xff;
+      up += (~old & 0xffff) + nw;
+      down += old + (~nw & 0xffff);
+    }
+    o = off + 14;
+    old = (b[o]! << 8) | b[o + 1]!;
+    nw = a.w7;
+    if (old !== nw) {
       b[o] = nw >>> 8;
       b[o + 1] = nw & 0xff;
       up += (~old & 0xffff) + nw;
@@ -517,6 +619,23 @@ export class Template {
   /** C' = C − k·δ for each affected checksum (δ given as Σ(~old + new) and its negation Σ(old + ~new)). */
   private apply(index: number, up: number, down: number): void {
     const b = this.bytes;
+    const fx = this.fx;
+    const q = index * FX_STRIDE;
+    const n = fx[q + 3]!;
+    if (n <= FX_MAX) {
+      for (let e = q + 4, end = e + 4 * n; e < end; e += 4) {
+        const fo = fx[e]!;
+        const k = fx[e + 1]!;
+        const corrupt = fx[e + 2]!;
+        const c = ((b[fo]! << 8) | b[fo + 1]!) ^ corrupt;
+        let nc = finish((~c & 0xffff) + (k > 0 ? k * up : -k * down));
+        if (nc === 0 && fx[e + 3] === 1) nc = 0xffff;
+        nc ^= corrupt;
+        b[fo] = nc >>> 8;
+        b[fo + 1] = nc & 0xff;
+      }
+      return;
+    }
     const rs = this.effRegion[index]!;
     const ks = this.effK[index]!;
     for (let i = 0; i < rs.length; i++) {

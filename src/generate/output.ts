@@ -1,15 +1,18 @@
 /**
  * The generator's own record writer for a capture file, on the hot path of `gretool generate`:
- * the file header (pcap header, or pcapng section header and interface block) is written by the
- * shared capture writer (src/capture/writer.ts), which then closes; the records are appended
- * here with the same bytes that writer would give (test/generate/output.test.ts compares them).
+ * the file header (pcap header, or pcapng section header and interface block) is made by the
+ * shared capture writer (src/capture/writer.ts); the records are appended here with the same
+ * bytes that writer would give (test/generate/output.test.ts compares them).
  *
  * Why not the shared writer for the records too: a generator frame is always a whole template
  * (offset 0, caplen = its length), copied with one `Uint8Array.set`; and the chunk is small
  * enough (256 KiB) to stay in the CPU cache next to the templates and the flows: a 1 MiB chunk
  * written once per MiB costs a cache miss per 64 octets at 650 MB per million frames.
+ *
+ * The header goes into the first chunk, so a small capture is one write.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { createCaptureWriter } from '../capture/index.js';
 import { putEpbHeader, putPcapRecordHeader, w32 } from '../capture/writer.js';
 import { timeToTicks, type Ticks } from '../capture/time.js';
@@ -23,18 +26,32 @@ export interface FileFrameWriter extends FrameSink {
   close(): Promise<void>;
 }
 
-/** Opens `path` for a capture of one interface and returns a FrameSink that appends records to it. */
-export async function createFileFrameWriter(path: string, opts: { format: CaptureFormat; nanosecond: boolean; linkType: number }): Promise<FileFrameWriter> {
-  // the header, exactly as the capture writer makes it (and its errors for a bad path)
-  const head = createCaptureWriter(path, { format: opts.format, nanosecond: opts.nanosecond, interfaces: [{ linkType: opts.linkType }] });
+/** The file header the shared capture writer makes for these options. */
+async function headerBytes(opts: { format: CaptureFormat; nanosecond: boolean; linkType: number }): Promise<Uint8Array> {
+  const parts: Buffer[] = [];
+  const collect = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      parts.push(chunk);
+      done();
+    },
+  });
+  const head = createCaptureWriter(collect, { format: opts.format, nanosecond: opts.nanosecond, interfaces: [{ linkType: opts.linkType }] });
   await head.close();
+  return Buffer.concat(parts);
+}
+
+/** Opens `path` for a capture of one interface and returns a FrameSink that writes the header and the records to it. */
+export async function createFileFrameWriter(path: string, opts: { format: CaptureFormat; nanosecond: boolean; linkType: number }): Promise<FileFrameWriter> {
+  const header = await headerBytes(opts);
   let fd: number;
   try {
-    fd = openSync(path, 'a');
+    fd = openSync(path, 'w');
   } catch (err) {
     throw new OutputError(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
   }
-  return opts.format === 'pcapng' ? new PcapngRecords(path, fd, opts.nanosecond) : new PcapRecords(path, fd, opts.nanosecond);
+  const w = opts.format === 'pcapng' ? new PcapngRecords(path, fd, opts.nanosecond) : new PcapRecords(path, fd, opts.nanosecond);
+  w.start(header);
+  return w;
 }
 
 abstract class Records implements FileFrameWriter {
@@ -45,6 +62,13 @@ abstract class Records implements FileFrameWriter {
     private fd: number,
     protected readonly nano: boolean,
   ) {}
+
+  /** Puts the file header first. */
+  start(header: Uint8Array): void {
+    if (header.length > this.buf.length) this.buf = new Uint8Array(header.length + CHUNK);
+    this.buf.set(header);
+    this.pos = header.length;
+  }
 
   abstract write(data: Uint8Array, offset: number, caplen: number, origlen: number, tsSec: number, tsNsec: number): boolean;
 
@@ -81,9 +105,12 @@ abstract class Records implements FileFrameWriter {
 
   async close(): Promise<void> {
     if (this.fd < 0) return;
-    this.flush();
-    closeSync(this.fd);
-    this.fd = -1;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      this.fd = -1;
+    }
   }
 }
 

@@ -65,15 +65,23 @@ function before(x: Entry, y: Entry): boolean {
   return x.t < y.t || (x.t === y.t && x.ord < y.ord);
 }
 
-/** The calendar queue (see the top of this file). `width` is the bucket width in ns. */
+/**
+ * The calendar queue (see the top of this file). `width` is the bucket width in ns.
+ *
+ * A bucket's array is kept between uses (its live part is [0, len[i]) ): `length = 0` would
+ * drop its backing store, and refilling it would allocate a new one each time round the ring
+ * (one allocation every few frames, all of it work for the garbage collector).
+ */
 export class CalendarQueue<T extends Entry = Entry> {
-  private readonly buckets: T[][];
+  private readonly buckets: (T | null)[][];
+  /** Live entries of each bucket. */
+  private readonly lens: Int32Array;
   private readonly mask: number;
   /** Start time of the current bucket, its ring index, and how much of it was consumed. */
   private cur = 0;
   private idx = 0;
   private pos = 0;
-  private curArr: T[];
+  private curArr: (T | null)[];
   private windowEnd: number;
   private inWheel = 0;
   private readonly far = new EntryHeap<T>();
@@ -84,6 +92,7 @@ export class CalendarQueue<T extends Entry = Entry> {
     ringBits = 14,
   ) {
     this.buckets = Array.from({ length: 1 << ringBits }, () => []);
+    this.lens = new Int32Array(1 << ringBits);
     this.mask = (1 << ringBits) - 1;
     this.curArr = this.buckets[0]!;
     this.windowEnd = width * (this.mask + 1);
@@ -103,28 +112,41 @@ export class CalendarQueue<T extends Entry = Entry> {
     if (x.t < this.cur + this.width) {
       // into the bucket being drained: keep its unconsumed part sorted
       const a = this.curArr;
+      const n = this.lens[this.idx]!;
       let lo = this.pos;
-      let hi = a.length;
+      let hi = n;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if (before(a[mid]!, x)) lo = mid + 1;
         else hi = mid;
       }
-      a.splice(lo, 0, x);
+      if (n < a.length) a[n] = null;
+      else a.push(null);
+      for (let i = n; i > lo; i--) a[i] = a[i - 1]!;
+      a[lo] = x;
+      this.lens[this.idx] = n + 1;
       return;
     }
-    this.buckets[(this.idx + Math.floor((x.t - this.cur) / this.width)) & this.mask]!.push(x);
+    const b = (this.idx + Math.floor((x.t - this.cur) / this.width)) & this.mask;
+    const a = this.buckets[b]!;
+    const n = this.lens[b]!;
+    if (n < a.length) a[n] = x;
+    else a.push(x);
+    this.lens[b] = n + 1;
   }
 
   /** The earliest entry (it stays queued). */
   peek(): T | undefined {
     if (this.size === 0) return undefined;
-    while (this.pos >= this.curArr.length) this.advance();
-    return this.curArr[this.pos];
+    while (this.pos >= this.lens[this.idx]!) this.advance();
+    return this.curArr[this.pos]!;
   }
 
   private advance(): void {
-    this.curArr.length = 0;
+    // the consumed bucket: drop its references (the array itself stays for the next round)
+    const done = this.curArr;
+    for (let i = this.lens[this.idx]! - 1; i >= 0; i--) done[i] = null;
+    this.lens[this.idx] = 0;
     this.pos = 0;
     if (this.inWheel === 0) {
       // nothing within the window: jump to the far future's first entry
@@ -138,7 +160,8 @@ export class CalendarQueue<T extends Entry = Entry> {
     while (this.far.items.length > 0 && this.far.items[0]!.t < this.windowEnd) this.place(this.far.pop()!);
     // insertion sort: buckets hold a few entries
     const a = this.curArr;
-    for (let i = 1; i < a.length; i++) {
+    const n = this.lens[this.idx]!;
+    for (let i = 1; i < n; i++) {
       const x = a[i]!;
       let j = i - 1;
       while (j >= 0 && before(x, a[j]!)) {
@@ -163,4 +186,3 @@ export class CalendarQueue<T extends Entry = Entry> {
     this.place(x);
   }
 }
-

@@ -19,46 +19,58 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
+/** A placeholder state for fork(), which seeds the new generator itself. */
+const UNSEEDED = [1, 0, 0, 0] as const;
+
 export class Rng {
   /**
-   * The four 32-bit state words, in an Int32Array: as object fields they would mostly be
-   * numbers beyond V8's small-integer range, each one a separate heap box (one generator per
-   * session and per node, touched at random times). The arithmetic is the same on the int32
-   * view of the words.
+   * The four 32-bit state words, held as int32 (`| 0`): on 64-bit V8 an int32 is a small
+   * integer stored in the object itself, where an unsigned word ≥ 2^31 would be a separate
+   * heap number (and a typed array of four words costs some 200 octets per generator: one
+   * generator per session and per node). The arithmetic is the same on the int32 view of the
+   * words.
    */
-  private readonly s = new Int32Array(4);
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
 
   /**
    * Seeds from a 32-bit integer (splitmix32 expansion), or from an explicit 4-word state
    * (used by the reference-vector test; must not be all zero).
    */
   constructor(seed: number | readonly [number, number, number, number] = 1) {
-    const s = this.s;
     if (typeof seed === 'number') {
-      let st = seed >>> 0;
-      for (let i = 0; i < 4; i++) {
-        const [n, out] = splitmix32(st);
-        st = n;
-        s[i] = out;
-      }
+      const [st1, o0] = splitmix32(seed >>> 0);
+      const [st2, o1] = splitmix32(st1);
+      const [st3, o2] = splitmix32(st2);
+      const [, o3] = splitmix32(st3);
+      this.seed(o0, o1, o2, o3);
     } else {
-      for (let i = 0; i < 4; i++) s[i] = seed[i]!;
+      // (fork() passes UNSEEDED and sets the state itself)
+      this.seed(seed[0], seed[1], seed[2], seed[3]);
     }
-    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
+  }
+
+  private seed(a: number, b: number, c: number, d: number): void {
+    this.s0 = a | 0;
+    this.s1 = b | 0;
+    this.s2 = c | 0;
+    this.s3 = d | 0;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
   }
 
   /** Next 32-bit unsigned integer. */
   nextU32(): number {
-    const s = this.s;
-    const s0 = s[0]!;
-    const s1 = s[1]!;
-    const s2 = s[2]! ^ s0;
-    const s3 = s[3]! ^ s1;
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const s2 = this.s2 ^ s0;
+    const s3 = this.s3 ^ s1;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-    s[0] = s0 ^ s3;
-    s[1] = s1 ^ s2;
-    s[2] = s2 ^ (s1 << 9);
-    s[3] = rotl(s3, 11);
+    this.s0 = s0 ^ s3;
+    this.s1 = s1 ^ s2;
+    this.s2 = s2 ^ (s1 << 9);
+    this.s3 = rotl(s3, 11);
     return result;
   }
 
@@ -101,7 +113,9 @@ export class Rng {
 
   /** An independent generator derived from this one (for per-session / per-flow streams). */
   fork(): Rng {
-    return new Rng([this.nextU32(), this.nextU32(), this.nextU32(), this.nextU32() | 1]);
+    const r = new Rng(UNSEEDED);
+    r.seed(this.nextU32(), this.nextU32(), this.nextU32(), this.nextU32() | 1);
+    return r;
   }
 }
 

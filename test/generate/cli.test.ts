@@ -4,9 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gretool, haveTool, rel, run, tempDir } from '../helpers/cli.js';
+import { BIN, gretool, haveTool, rel, run, tempDir } from '../helpers/cli.js';
 import { pcapFrames, dissect } from './helpers.js';
 
 const dir = tempDir('gretool-generate-');
@@ -146,6 +146,21 @@ test('an unwritable output is exit 4', () => {
   const r = gretool(['generate', 'handoff', '-o', join(dir, 'no-dir', 'x.pcap')]);
   assert.equal(r.status, 4, r.stderr);
   assert.ok(!existsSync(join(dir, 'no-dir')));
+});
+
+test('a write error over a larger existing file: exit 4, one line, and the file holds only the new records written', () => {
+  // the file size limit makes the writes fail part-way (EFBIG) over an old file larger than it
+  const f = join(dir, 'limited.pcap');
+  writeFileSync(f, Buffer.alloc(4 << 20, 0x5a));
+  const args = ['generate', 'mixed', '--sessions', '200', '--packets', '20000', '--seed', '5', '-q'];
+  const r = run('sh', ['-c', 'ulimit -f 2048 && exec "$0" "$@"', process.execPath, BIN, ...args, '-o', f]);
+  assert.equal(r.status, 4, r.stderr);
+  assert.match(r.stderr, /^gretool: cannot write .*limited\.pcap: EFBIG[^\n]*\n$/);
+  const got = readFileSync(f);
+  assert.ok(got.length > 0 && got.length < 4 << 20, `cut to what was written (${got.length} octets)`);
+  const full = join(dir, 'unlimited.pcap');
+  assert.equal(gretool([...args, '-o', full]).status, 0);
+  assert.ok(readFileSync(full).subarray(0, got.length).equals(got), 'a prefix of the full capture, none of the old octets');
 });
 
 test('--help documents the options and examples', () => {

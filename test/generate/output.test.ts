@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { generateCapture, loadScenario, type CaptureOptions } from '../../src/generate/index.js';
@@ -45,4 +45,28 @@ test('file records == the shared capture writer (pcap/pcapng, µs/ns, links, sev
 test('an unwritable file is an OutputError naming it', async () => {
   const path = join(tempDir('gretool-output-'), 'no-such-dir', 'x.pcap');
   await assert.rejects(generateCapture(loadScenario('handoff'), path), (err: unknown) => err instanceof OutputError && err.message.includes(path));
+});
+
+test('an existing file is replaced by the new capture (larger, smaller, same size)', async () => {
+  const dir = tempDir('gretool-output-');
+  const path = join(dir, 'over.pcap');
+  const big = { sessions: 200, packets: 3000, seed: 5 };
+  const fresh = async (name: string, opts: CaptureOptions): Promise<Buffer> => {
+    const p = join(dir, `fresh-${name}-${opts.packets ?? 0}.pcap`);
+    await generateCapture(loadScenario(name), p, opts);
+    return readFileSync(p);
+  };
+  // a larger old file (with other bytes) is cut to the new length
+  writeFileSync(path, Buffer.alloc(3 << 20, 0x5a));
+  await generateCapture(loadScenario('handoff'), path, {});
+  assert.ok(readFileSync(path).equals(await fresh('handoff', {})), 'larger file: same bytes as a fresh file');
+  // a smaller old file grows
+  await generateCapture(loadScenario('mixed'), path, big);
+  assert.ok(readFileSync(path).equals(await fresh('mixed', big)), 'smaller file: same bytes as a fresh file');
+  // the same capture again, and a pcapng over it
+  await generateCapture(loadScenario('mixed'), path, big);
+  assert.ok(readFileSync(path).equals(await fresh('mixed', big)), 'same size: same bytes');
+  await generateCapture(loadScenario('mixed'), path, { ...big, format: 'pcapng' });
+  assert.ok(readFileSync(path).equals(await fresh('mixed', { ...big, format: 'pcapng' })), 'pcapng over pcap');
+  assert.equal(statSync(path).size, (await fresh('mixed', { ...big, format: 'pcapng' })).length);
 });

@@ -4,7 +4,7 @@
  * `--list-faults` show what is built in.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_START_SEC, faultRows, generateCapture, listScenarios, loadScenario, type CaptureOptions } from '../../generate/index.js';
 import type { LinkKind } from '../../generate/model.js';
@@ -156,6 +156,8 @@ The built-in scenarios are files in the package's scenarios/ directory: copy one
       const sc = loadScenario(scenarioArg);
       const format = opts.format ?? (/\.pcapng(\.gz)?$/i.test(opts.output) ? 'pcapng' : 'pcap');
       const showProgress = opts.progress && !!process.stderr.isTTY;
+      // the progress bar's module is loaded only when there is a terminal to show it on (start-up time)
+      const progress = showProgress ? (await import('cli-progress')).default : undefined;
       let bar: cliProgress.SingleBar | undefined;
       let barTotal: number | undefined;
       const capOpts: CaptureOptions = {
@@ -169,18 +171,18 @@ The built-in scenarios are files in the package's scenarios/ directory: copy one
         sessions: opts.sessions,
         duration: opts.duration,
         packets: opts.packets,
-        onProgress: showProgress
+        onProgress: progress
           ? (n, total) => {
               if (!bar) {
                 barTotal = total;
-                bar = new cliProgress.SingleBar(
+                bar = new progress.SingleBar(
                   {
                     stream: process.stderr,
                     format: total ? 'generate [{bar}] {percentage}% | {value}/{total} frames | {eta_formatted}' : 'generate {value} frames',
                     hideCursor: true,
                     clearOnComplete: true,
                   },
-                  cliProgress.Presets.shades_classic,
+                  progress.Presets.shades_classic,
                 );
                 bar.start(total ?? 0, 0);
               }
