@@ -77,11 +77,11 @@ export interface BatchMessage extends SliceStart {
   interfaces?: InterfaceInfo[];
 }
 
-/** A worker's answer: the text of one batch. */
+/** A worker's answer: the text of one batch (shared memory: nothing is transferred or detached). */
 export interface BatchResult {
   type: 'result';
   seq: number;
-  buf: ArrayBuffer;
+  buf: SharedArrayBuffer;
   len: number;
 }
 
@@ -163,7 +163,7 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
       written++;
       const kept = sink.write(new Uint8Array(r.buf, 0, r.len));
       // the worker writes its next batch into the same memory (unless a stream holds it)
-      if (!kept) pool[owner]!.postMessage({ type: 'buffer', buf: r.buf }, [r.buf]);
+      if (!kept) pool[owner]!.postMessage({ type: 'buffer', buf: r.buf });
     }
     await sink.drain();
   };
@@ -321,10 +321,10 @@ export class BatchReader implements CaptureReader {
   constructor(readonly info: CaptureInfo) {}
 
   /** Output buffers given back by the main thread, for the next batches' text. */
-  readonly spare: ArrayBuffer[] = [];
+  readonly spare: SharedArrayBuffer[] = [];
 
   /** Takes a message from the main thread. */
-  push(m: BatchMessage | { type: 'end' } | { type: 'buffer'; buf: ArrayBuffer }): void {
+  push(m: BatchMessage | { type: 'end' } | { type: 'buffer'; buf: SharedArrayBuffer }): void {
     if (m.type === 'buffer') {
       this.spare.push(m.buf);
       return;

@@ -26,7 +26,7 @@ const OUT_CAPACITY = 512 << 10;
 async function serve(job: DissectJob, info: CaptureInfo): Promise<void> {
   const port = parentPort!;
   const reader = new BatchReader(info);
-  port.on('message', (m: BatchMessage | { type: 'end' } | { type: 'buffer'; buf: ArrayBuffer }) => reader.push(m));
+  port.on('message', (m: BatchMessage | { type: 'end' } | { type: 'buffer'; buf: SharedArrayBuffer }) => reader.push(m));
   const render = new Renderer(job.spec);
   const filter = job.filter !== undefined ? compileDisplayFilter(job.filter) : undefined;
   const plan = await planRun(render, filter, false);
@@ -55,18 +55,28 @@ async function serve(job: DissectJob, info: CaptureInfo): Promise<void> {
     if (b.hasPrev) render.time.setPrevious(b.prevSec, b.prevNsec);
     else render.time.setPrevious(NaN, 0);
   };
+  // Output goes into shared memory: posting a SharedArrayBuffer shares it, where transferring an
+  // ArrayBuffer detaches it, and the first detached buffer of an isolate makes V8 drop its
+  // optimised code (typed-array accesses then check for detached buffers).
   const newOut = (): TextBuf => {
     const t = new TextBuf(0);
     const b = reader.spare.pop();
-    t.buf = b !== undefined ? new Uint8Array(b) : new Uint8Array(OUT_CAPACITY);
+    t.buf = new Uint8Array(b ?? new SharedArrayBuffer(OUT_CAPACITY));
     return t;
   };
   let out = newOut();
   const post = (): void => {
     const b = reader.current;
     if (b === null) return;
-    const msg: BatchResult = { type: 'result', seq: b.seq, buf: out.buf.buffer as ArrayBuffer, len: out.len };
-    port.postMessage(msg, [msg.buf]);
+    let buf = out.buf.buffer;
+    if (!(buf instanceof SharedArrayBuffer)) {
+      // the text outgrew its buffer (TextBuf grows into plain memory): into shared memory of
+      // that size, which then serves the next batches
+      buf = new SharedArrayBuffer(out.buf.length);
+      new Uint8Array(buf).set(out.buf.subarray(0, out.len));
+    }
+    const msg: BatchResult = { type: 'result', seq: b.seq, buf, len: out.len };
+    port.postMessage(msg);
     out = newOut();
   };
   await dissectCapture(reader, (f) => render.frame(out, f.packet), {
