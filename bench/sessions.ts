@@ -113,7 +113,6 @@ export function buildSessionsCapture(path: string, o: BuildOptions = {}): { fram
   return { frames: n, bindings: nb };
 }
 
-/** Correlates `capturePath` in-process (best of 2 runs) and through the built CLI. */
 /** A full garbage collection, also when node was started without --expose-gc. */
 function collectGarbage(): void {
   if (typeof global.gc === 'function') return void global.gc();
@@ -121,6 +120,10 @@ function collectGarbage(): void {
   (runInNewContext('gc') as () => void)();
 }
 
+/**
+ * Correlates `capturePath` in-process (best of 3 runs, wall and CPU time) and through the
+ * built CLI.
+ */
 export async function benchSessions(capturePath: string): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   let best = Infinity;

@@ -132,11 +132,14 @@ export class Linter {
     const hooks: RuleHooks[] = [];
     const shapeData: NonNullable<RuleHooks['onData']>[] = [];
     const everyData: NonNullable<RuleHooks['onData']>[] = [];
+    const seqData: NonNullable<RuleHooks['onData']>[] = [];
     RULES.forEach((rule, i) => {
       if (rule.detection !== 'correlator' || !this.policy.enabled[i]) return;
       const h = rule.create(this.contextFor(i, rule));
       hooks.push(h);
-      if (h.onData) ((rule as SessionRule).data === 'every' ? everyData : shapeData).push(h.onData.bind(h));
+      if (!h.onData) return;
+      const kind = (rule as SessionRule).data;
+      (kind === 'every' ? everyData : kind === 'sequenced' ? seqData : shapeData).push(h.onData.bind(h));
     });
     const pick = <K extends keyof RuleHooks>(k: K): NonNullable<RuleHooks[K]>[] =>
       hooks.filter((h) => h[k] !== undefined).map((h) => (h[k] as (...a: unknown[]) => void).bind(h) as NonNullable<RuleHooks[K]>);
@@ -178,6 +181,7 @@ export class Linter {
         const id = r.bindingId;
         self.curSession = id !== 0 ? id : r.candidate !== null ? r.candidate.id : null;
         for (let i = 0; i < everyData.length; i++) everyData[i]!(ev, r);
+        if (ev.hasSeq) for (let i = 0; i < seqData.length; i++) seqData[i]!(ev, r);
         if (shapeData.length === 0) return;
         if (id === 0) {
           for (let i = 0; i < shapeData.length; i++) shapeData[i]!(ev, r);
@@ -231,6 +235,14 @@ export class Linter {
       }
     }
     this.malformedFrame = m;
+  }
+
+  /**
+   * Instead of begin(p) for a frame that was not dissected because its dissection raises no
+   * expert item (the fast path's PBUs/PBAs): not malformed.
+   */
+  cleanFrame(): void {
+    this.malformedFrame = -1;
   }
 
   /** Collects the packet-scope findings of a dissected frame (call after the session tracker saw it). */

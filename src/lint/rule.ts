@@ -100,7 +100,8 @@ export interface RuleHooks {
    * Data frames. Rules with `data: 'shape'` are pure in (binding state, direction, frame shape:
    * encapsulation, GRE, key): the linter skips them for an attributed frame whose shape equals
    * one already checked clean for the same binding, direction and binding state. Rules that
-   * look at anything else per frame (sequence numbers) declare `data: 'every'`.
+   * look at anything else per frame declare `data: 'every'`, or `data: 'sequenced'` when they
+   * look only at frames with a GRE sequence number (`ev.hasSeq`): the others are not passed.
    */
   onData?(ev: DataEvent, r: DataResult): void;
   onUnansweredPbu?(pbu: SignallingEvent, binding: BindingView): void;
@@ -110,7 +111,7 @@ export interface RuleHooks {
 export interface SessionRule extends RuleMeta {
   detection: 'correlator';
   /** How the data hook may be skipped (see RuleHooks.onData). Default 'shape'. */
-  data?: 'shape' | 'every';
+  data?: 'shape' | 'every' | 'sequenced';
   /** Creates the rule's per-capture state and hooks. */
   create(ctx: RuleContext): RuleHooks;
 }

@@ -12,7 +12,7 @@ import { Pipeline } from '../engine/pipeline.js';
 import { GretoolError } from '../errors.js';
 import { SessionTracker } from '../sessions/attach.js';
 import { extractorWant } from '../sessions/extract.js';
-import { FAST_DATA, FAST_NONE, FastPath } from '../sessions/fastpath.js';
+import { FAST_DATA, FAST_NONE, FAST_PBA, FAST_PBU, FastPath } from '../sessions/fastpath.js';
 import { ENCAP_UDP_TLV } from '../sessions/types.js';
 import { fails, resolvePolicy, type FailOn, type ResolvedPolicy } from './config.js';
 import { Linter, type Finding } from './engine.js';
@@ -34,6 +34,8 @@ export interface LintCaptureOptions {
    * reserved bits or checksum, IPv4/IPv6 payload; TLV type 0 with a consistent length on the
    * data port); the linter also sends TLV frames without GRE to the full path (P-TLV-NH-NOT-GRE).
    * Frames it calls "nothing to extract" (non-IP, TCP, ICMP, …) carry no lint rule either.
+   * PBUs/PBAs it decodes (src/sessions/fastsig.ts) are those whose full dissection raises no
+   * expert item at all: no packet finding, not malformed (test/sessions/fastsig.test.ts).
    * test/lint/fastpath.test.ts checks that findings are identical with and without it.
    */
   fastPath?: boolean;
@@ -68,7 +70,7 @@ export async function lintCapture(source: CaptureSource | CaptureReader, opts: L
   const every = opts.progressEvery ?? 65536;
   const onProgress = opts.onProgress;
   const fileSize = reader.info.fileSize;
-  const fast = opts.fastPath === false ? null : new FastPath();
+  const fast = opts.fastPath === false ? null : new FastPath({ signalling: true });
   const correlator = tracker.correlator;
   let frames = 0;
   let lastOffset = 0;
@@ -83,6 +85,11 @@ export async function lintCapture(source: CaptureSource | CaptureReader, opts: L
           if (k === FAST_NONE) full = false;
           else if (k === FAST_DATA && (fast.data.gre || fast.data.encap !== ENCAP_UDP_TLV)) {
             correlator.data(fast.data);
+            full = false;
+          } else if (k === FAST_PBU || k === FAST_PBA) {
+            linter.cleanFrame(); // what begin() notes for a frame without expert items
+            if (k === FAST_PBU) correlator.pbu(fast.signal);
+            else correlator.pba(fast.signal);
             full = false;
           }
         }

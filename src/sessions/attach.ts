@@ -19,9 +19,9 @@ import { Correlator } from './correlator.js';
 import type { PacketRecord } from '../capture/types.js';
 import type { DataEvent } from './events.js';
 import { EXTRACT_DATA, EXTRACT_NONE, EXTRACT_PBA, EXTRACT_PBU, Extractor } from './extract.js';
-import { FAST_DATA, FAST_NONE, FastPath } from './fastpath.js';
+import { FAST_DATA, FAST_NONE, FAST_PBU, FAST_PBA, FastPath } from './fastpath.js';
 import { SESSION_FIELDS as F } from './fields.js';
-import { DIR_NONE, REASONS, type SessionListener } from './types.js';
+import { DIR_NONE, REASONS, type SessionListener, type SignallingEvent } from './types.js';
 
 export interface AttachOptions {
   /** Two-pass mode (see the module comment). */
@@ -41,9 +41,10 @@ export class SessionTracker {
   private unansweredFrames: Set<number> | null = null;
   annotate: boolean;
   /**
-   * With `fastPath`: tunnelled data frames are read from the frame's bytes by the fast path
-   * (fastpath.ts, tested equal to the Extractor) instead of walking the dissected tree, which
-   * in `dissect -V` / `-T json` holds every field. `rec` is the reused record it reads.
+   * With `fastPath`: tunnelled data frames and well-formed PBUs/PBAs are read from the frame's
+   * bytes by the fast path (fastpath.ts, fastsig.ts, tested equal to the Extractor) instead of
+   * walking the dissected tree, which in `dissect -V` / `-T json` holds every field. `rec` is
+   * the reused record it reads.
    */
   private readonly fast: FastPath | null;
   private readonly rec: PacketRecord = {
@@ -52,7 +53,7 @@ export class SessionTracker {
   };
 
   constructor(opts: { annotate?: boolean; recordPairs?: boolean; listeners?: SessionListener[]; fastPath?: boolean } = {}) {
-    this.fast = opts.fastPath === true ? new FastPath() : null;
+    this.fast = opts.fastPath === true ? new FastPath({ signalling: true }) : null;
     this.extractor = new Extractor();
     this.correlator = new Correlator({ recordPairs: opts.recordPairs ?? false });
     for (const l of opts.listeners ?? []) this.correlator.addListener(l);
@@ -85,13 +86,19 @@ export class SessionTracker {
       const k = fast.decode(rec);
       if (k === FAST_NONE) return;
       if (k === FAST_DATA) return this.dataFrame(p, fast.data);
+      if (k === FAST_PBU) return this.signalFrame(p, EXTRACT_PBU, fast.signal);
+      if (k === FAST_PBA) return this.signalFrame(p, EXTRACT_PBA, fast.signal);
     }
     const x = this.extractor;
     const kind = x.extract(p);
     if (kind === EXTRACT_NONE) return;
-    const c = this.correlator;
     if (kind === EXTRACT_DATA) return this.dataFrame(p, x.data);
-    const ev = x.signal!;
+    this.signalFrame(p, kind, x.signal!);
+  }
+
+  /** Correlates a PBU (EXTRACT_PBU) or PBA and (when annotating) writes its generated fields. */
+  private signalFrame(p: Packet, kind: number, ev: SignallingEvent): void {
+    const c = this.correlator;
     if (kind === EXTRACT_PBU) {
       const o = c.pbu(ev);
       if (!this.annotate) return;
@@ -109,20 +116,18 @@ export class SessionTracker {
       }
       return;
     }
-    if (kind === EXTRACT_PBA) {
-      const o = c.pba(ev);
-      if (!this.annotate) return;
-      const root = p.add(F.proto, -1, 0, -1, GENERATED);
-      if (o !== null) {
-        p.addGen(F.session, root, o.binding.id);
-        p.addStr(F.kind, -1, 0, root, o.kind, GENERATED);
-        p.addGen(F.pair_frame, root, o.pbu.frame);
-        p.addGen(F.pair_time, root, o.responseNs);
-      } else {
-        p.addGen(F.unsolicited, root, 1);
-        const cand = c.unsolicitedPbas().at(-1)?.candidate;
-        if (cand) p.addGen(F.candidate, root, cand.id);
-      }
+    const o = c.pba(ev);
+    if (!this.annotate) return;
+    const root = p.add(F.proto, -1, 0, -1, GENERATED);
+    if (o !== null) {
+      p.addGen(F.session, root, o.binding.id);
+      p.addStr(F.kind, -1, 0, root, o.kind, GENERATED);
+      p.addGen(F.pair_frame, root, o.pbu.frame);
+      p.addGen(F.pair_time, root, o.responseNs);
+    } else {
+      p.addGen(F.unsolicited, root, 1);
+      const cand = c.unsolicitedPbas().at(-1)?.candidate;
+      if (cand) p.addGen(F.candidate, root, cand.id);
     }
   }
 

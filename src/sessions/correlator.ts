@@ -624,7 +624,17 @@ export class Correlator {
     else if (tlv || (pbu.udp && pbu.fFlag && greMode === 'none')) transport = 'ipv4-udp';
     else transport = 'ipv4';
 
-    this.unindex(b);
+    // Home network prefixes: the LMA's (PBA) when it sends them, else the PBU's non-zero ones.
+    const given = pba.hnp.length ? pba.hnp : pbu.hnp;
+    const hnps = sameHnps(b.hnp, given) ? null : given.filter((h) => h.prefix !== '::');
+    const hoa = pba.ipv4Hoa !== null && pba.ipv4Hoa !== '0.0.0.0' && pba.ipv4HoaStatus <= 0 ? pba.ipv4Hoa
+      : pbu.ipv4Hoa !== null && pbu.ipv4Hoa !== '0.0.0.0' ? pbu.ipv4Hoa : null;
+    // A renewal that leaves everything the indexes hold as it is keeps b indexed (see keepIndexed)
+    const keep =
+      b.pair !== null && b.mag === pbu.src && b.downlinkKey === dl && b.uplinkKey === ul &&
+      (hnps === null || hnps.length === 0) && (hoa === null || hoa === b.ipv4HomeAddress) && this.ownsKeys(b);
+    if (keep) this.keepIndexed(b);
+    else this.unindex(b);
     if (b.downlinkKey !== dl) b.resetSeq(1);
     if (b.uplinkKey !== ul) b.resetSeq(0);
     b.mag = pbu.src;
@@ -637,18 +647,11 @@ export class Correlator {
     b.lifetime = pba.lifetime * LIFETIME_UNIT_S;
     if (pbu.hi >= 0) b.hi = pbu.hi;
     if (pbu.att >= 0) b.att = pbu.att;
-    // Home network prefixes: the LMA's (PBA) when it sends them, else the PBU's non-zero ones.
-    const given = pba.hnp.length ? pba.hnp : pbu.hnp;
-    if (!sameHnps(b.hnp, given)) {
-      const hnps = given.filter((h) => h.prefix !== '::');
-      if (hnps.length) {
-        b.hnp = hnps.map((h) => ({ prefix: h.prefix, len: h.len }));
-        b.hnpBytes = hnps.map((h) => this.addrBytes(h.prefix));
-      }
+    if (hnps !== null && hnps.length) {
+      b.hnp = hnps.map((h) => ({ prefix: h.prefix, len: h.len }));
+      b.hnpBytes = hnps.map((h) => this.addrBytes(h.prefix));
     }
-    const hoa = pba.ipv4Hoa !== null && pba.ipv4Hoa !== '0.0.0.0' && pba.ipv4HoaStatus <= 0 ? pba.ipv4Hoa
-      : pbu.ipv4Hoa !== null && pbu.ipv4Hoa !== '0.0.0.0' ? pbu.ipv4Hoa : null;
-    if (hoa !== null) {
+    if (hoa !== null && hoa !== b.ipv4HomeAddress) {
       b.ipv4HomeAddress = hoa;
       b.hoaNum = ipv4Number(this.addrBytes(hoa), 0);
     }
@@ -657,7 +660,7 @@ export class Correlator {
     b.expiresAt = t + b.lifetime;
     b.expiryEpoch++;
     this.heapPush(b.expiresAt, b, b.expiryEpoch);
-    this.index(b);
+    if (!keep) this.index(b);
     const h: HistoryEntry = {
       frame: pba.frame, kind, time: t, status: pba.status, pbuFrame: pbu.frame, mag: pbu.src,
       downlinkKey: dl, uplinkKey: ul, lifetime: b.lifetime,
@@ -724,6 +727,32 @@ export class Correlator {
       const e = v6Table(idx.v6, b.hnp[i]!.len);
       const pb = b.hnpBytes[i]!;
       e.idx.add(word(pb, 0) & e.m0, word(pb, 4) & e.m1, b.index);
+    }
+  }
+
+  /** True when b holds its keys in the key table (another live binding may have taken one over). */
+  private ownsKeys(b: Binding): boolean {
+    const id = b.pair!.id;
+    if (b.uplinkKey !== null && this.keyTable.get(id * 2, b.uplinkKey | 0) !== b.index) return false;
+    return b.downlinkKey === null || this.keyTable.get(id * 2 + 1, b.downlinkKey | 0) === b.index;
+  }
+
+  /**
+   * What `unindex(b); index(b)` does when nothing indexed changes (same endpoints, keys b owns,
+   * prefixes, IPv4 home address), minus what can never be observed: the key table and the
+   * live-address indexes end up as they were, so they are not touched; the stale key and stale
+   * IPv4 entries it would write are read only for a key / address that no live binding of the
+   * pair holds, and b holds them until its next unindex(), which writes them again. What stays:
+   * the live set's order (liveBindingsBetween) and the stale IPv6 prefix entries (hashed, with
+   * per-length maps made in first-use order, which staleInnerMatch follows).
+   */
+  private keepIndexed(b: Binding): void {
+    const idx = b.pair!;
+    idx.live.delete(b);
+    idx.live.add(b);
+    for (let k = 0; k < b.hnp.length; k++) {
+      const len = b.hnp[k]!.len;
+      lenMap(idx.staleV6, len).set(hashBits(b.hnpBytes[k]!, 0, len), b);
     }
   }
 

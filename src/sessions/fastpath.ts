@@ -3,13 +3,17 @@
  * just the headers a tunnelled data frame needs for attribution — link, outer IP, GRE / UDP /
  * TLV, inner IP addresses — straight from the record's bytes into the reused DataEvent, with no
  * field table. It handles only the common, well-formed shapes and says FAST_FALLBACK for
- * everything else (signalling, fragments, IP options, IPv6 extension headers, unusual GRE,
- * malformed or truncated headers, unknown link types), which then goes through the full
- * dissectors and the Extractor. `gretool sessions` uses it; `gretool dissect` never does.
+ * everything else (fragments, IP options, IPv6 extension headers, unusual GRE, malformed or
+ * truncated headers, unknown link types), which then goes through the full dissectors and the
+ * Extractor. With `signalling: true` it also decodes well-formed PBUs/PBAs (fastsig.ts: only
+ * frames whose full dissection raises no expert item); without, signalling falls back too.
+ * `gretool sessions` and `gretool lint` use it; `gretool dissect` only for its session fields.
  *
- * Equivalence with the full path (same events, same attribution) is checked frame by frame by
- * test/sessions/fastpath.test.ts on every test capture, the benchmark capture and the
- * generator's scenarios. Bit layouts come from the dissectors' layout.ts files.
+ * Equivalence with the full path (same events, same attribution) is checked frame by frame,
+ * data and signalling, by test/sessions/fastpath.test.ts (a corpus of odd frames) and
+ * test/sessions/fastsig.test.ts (odd signalling, every capture in the repository, the
+ * generator's scenarios and faults, benchmark traffic). Bit layouts come from the dissectors'
+ * layout.ts files.
  */
 import type { PacketRecord } from '../capture/types.js';
 import {
@@ -21,8 +25,10 @@ import {
   IP_PROTO_GRE,
 } from '../dissectors/gre/layout.js';
 import { PMIP6_CNTL_PORT, PMIP6_DATA_PORT, TLV_NH_GRE, TLV_NH_IPV4, TLV_NH_IPV6 } from '../dissectors/pmip6udp/layout.js';
+import { IPPROTO_MH, IPPROTO_NONE } from '../dissectors/mip6/layout.js';
 import { DataEvent } from './events.js';
-import { ENCAP_GRE, ENCAP_IPIP, ENCAP_UDP, ENCAP_UDP_TLV } from './types.js';
+import { SIG_PBU, SignalDecoder } from './fastsig.js';
+import { ENCAP_GRE, ENCAP_IPIP, ENCAP_UDP, ENCAP_UDP_TLV, type SignallingEvent } from './types.js';
 
 /** Not tunnelled data and not signalling: the full path would extract nothing either. */
 export const FAST_NONE = 0;
@@ -30,6 +36,9 @@ export const FAST_NONE = 0;
 export const FAST_DATA = 1;
 /** Needs the full dissectors. */
 export const FAST_FALLBACK = 2;
+/** A Proxy Binding Update / Acknowledgement is in `FastPath.signal` (only with `signalling: true`). */
+export const FAST_PBU = 3;
+export const FAST_PBA = 4;
 
 // link types (pcap LINKTYPE_*)
 const LT_ETHERNET = 1;
@@ -48,8 +57,27 @@ const ET_QINQ_OLD = 0x9100;
 
 const GRE_ALLOWED_FLAGS = GRE_FLAG_CHECKSUM | GRE_FLAG_KEY | GRE_FLAG_SEQUENCE;
 
+export interface FastPathOptions {
+  /**
+   * Also decode well-formed PBU/PBA (fastsig.ts): FAST_PBU / FAST_PBA with the event in
+   * `signal`. Such a frame raises no expert item in the full dissection either (the linter
+   * relies on it). Default false: signalling is FAST_FALLBACK.
+   */
+  signalling?: boolean;
+}
+
 export class FastPath {
   readonly data = new DataEvent();
+  private readonly sig: SignalDecoder | null;
+
+  constructor(opts: FastPathOptions = {}) {
+    this.sig = opts.signalling === true ? new SignalDecoder() : null;
+  }
+
+  /** The event of the last FAST_PBU / FAST_PBA (a new object each time, kept by the correlator). */
+  get signal(): SignallingEvent {
+    return this.sig!.signal!;
+  }
 
   /** Decodes one record; see FAST_*. */
   decode(rec: PacketRecord): number {
@@ -177,7 +205,11 @@ export class FastPath {
         ev.encap = ENCAP_UDP;
         inner = up;
         innerV = nib;
+      } else if (b0 === IPPROTO_NONE && et === ET_IPV4 && this.sig !== null) {
+        return this.signalling(rec, o, 4); // Mobility Header over IPv4/UDP (RFC 5844)
       } else return FAST_FALLBACK; // Mobility Header, GRE without TLV, unknown payloads
+    } else if (proto === IPPROTO_MH && et === ET_IPV6 && this.sig !== null) {
+      return this.signalling(rec, o, 6);
     } else if (proto === 135 || proto === 62 || proto === 0 || proto === 43 || proto === 44 || proto === 60 || proto === 50 || proto === 51) {
       return FAST_FALLBACK; // signalling, IPv6 extension headers, IPsec
     } else {
@@ -217,6 +249,22 @@ export class FastPath {
       ev.outerDst = base + o + 24;
     }
     return FAST_DATA;
+  }
+
+  /**
+   * A PBU/PBA in the IP datagram at `ip`: only after the link layers whose dissectors can add
+   * nothing to it (Ethernet without tags, with a unicast source, or raw IP) and when the whole
+   * frame is captured; the rest is checked by SignalDecoder.
+   */
+  private signalling(rec: PacketRecord, ip: number, v: number): number {
+    const cap = rec.caplen;
+    if (rec.origlen !== cap) return FAST_FALLBACK;
+    const lt = rec.linkType;
+    if (lt === LT_ETHERNET) {
+      if (ip !== 14 || rec.data[rec.offset + 6]! & 1) return FAST_FALLBACK; // VLAN tags; eth.src.ig
+    } else if (lt !== LT_RAW && lt !== LT_IPV4 && lt !== LT_IPV6) return FAST_FALLBACK;
+    const k = this.sig!.decode(rec.data, rec.offset, cap, ip, v, rec.frameNumber, rec.tsSec, rec.tsNsec);
+    return k === 0 ? FAST_FALLBACK : k === SIG_PBU ? FAST_PBU : FAST_PBA;
   }
 
   private greProto = 0;

@@ -21,7 +21,7 @@ export {
   type UnsolicitedPba,
 } from './correlator.js';
 export { Extractor, EXTRACT_NONE, EXTRACT_PBU, EXTRACT_PBA, EXTRACT_DATA } from './extract.js';
-export { FastPath, FAST_NONE, FAST_DATA, FAST_FALLBACK } from './fastpath.js';
+export { FastPath, FAST_NONE, FAST_DATA, FAST_FALLBACK, FAST_PBU, FAST_PBA, type FastPathOptions } from './fastpath.js';
 export { SESSION_FIELDS } from './fields.js';
 export { SessionTracker, createSessionHook, attachSessions, type AttachOptions, type SessionHook } from './attach.js';
 export { correlateCapture, type CorrelateOptions, type CorrelateResult } from './run.js';

@@ -9,7 +9,7 @@ import { Pipeline } from '../engine/pipeline.js';
 import type { Correlator } from './correlator.js';
 import { SessionTracker } from './attach.js';
 import { extractorWant } from './extract.js';
-import { FAST_DATA, FAST_FALLBACK, FastPath } from './fastpath.js';
+import { FAST_DATA, FAST_FALLBACK, FAST_PBA, FAST_PBU, FastPath } from './fastpath.js';
 import type { SessionListener } from './types.js';
 
 export interface CorrelateOptions {
@@ -21,8 +21,8 @@ export interface CorrelateOptions {
   /** Rethrow dissector bugs (--debug). */
   debug?: boolean;
   /**
-   * Decode common tunnelled data frames with the fast path (fastpath.ts) and dissect only the
-   * rest fully. Same result; default true.
+   * Decode common tunnelled data frames and well-formed PBU/PBA with the fast path
+   * (fastpath.ts, fastsig.ts) and dissect only the rest fully. Same result; default true.
    */
   fastPath?: boolean;
   /**
@@ -53,7 +53,7 @@ export async function correlateCapture(source: CaptureSource | CaptureReader, op
   const every = opts.progressEvery ?? 65536;
   const onProgress = opts.onProgress;
   const fileSize = reader.info.fileSize;
-  const fast = opts.fastPath === false ? null : new FastPath();
+  const fast = opts.fastPath === false ? null : new FastPath({ signalling: true });
   const correlator = tracker.correlator;
   let frames = 0;
   let lastOffset = 0;
@@ -67,6 +67,8 @@ export async function correlateCapture(source: CaptureSource | CaptureReader, op
           const k = fast.decode(rec);
           if (k === FAST_DATA) correlator.data(fast.data);
           else if (k === FAST_FALLBACK) tracker.feed(pipeline.dissect(rec));
+          else if (k === FAST_PBU) correlator.pbu(fast.signal);
+          else if (k === FAST_PBA) correlator.pba(fast.signal);
         }
         frames++;
         if (onProgress !== undefined && frames % every === 0) onProgress(frames, rec.fileOffset, fileSize);

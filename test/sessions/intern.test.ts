@@ -89,3 +89,16 @@ test('parseAddr: dotted quads (the quick path) and the general IPv4 rules give t
     assert.equal(addrText(parseAddr(q.join('.')), 0, 4), q.join('.'));
   }
 });
+
+test('BytesInterner: each of many distinct values is decoded once (entries and pool growth)', () => {
+  let decodes = 0;
+  const it = new BytesInterner((d, s, e) => {
+    decodes++;
+    return utf8.decode(d.subarray(s, e));
+  });
+  const ids = Array.from({ length: 3000 }, (_, i) => new TextEncoder().encode(`mn${i}@${'x'.repeat(i % 50)}.example`));
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < ids.length; i++) assert.equal(it.get(ids[i]!, 0, ids[i]!.length), `mn${i}@${'x'.repeat(i % 50)}.example`);
+    assert.equal(decodes, ids.length, `round ${round}`);
+  }
+});

@@ -10,7 +10,7 @@ export default defineSessionRule({
   id: 'G-SEQ-OUT-OF-ORDER',
   severity: 'info',
   scope: 'per key',
-  data: 'every',
+  data: 'sequenced',
   refs: [{ rfc: 2890, section: '2.2' }],
   summary: 'GRE sequence number not after the last one seen for the same key',
   explanation:
