@@ -50,15 +50,15 @@ async function keyFilter(path: string, frames: number): Promise<string> {
  * `target` is a ratio to tshark, `targetFps` an absolute frames per second. Two -Y modes select
  * the same frames: `==` (gretool skips frames without the key's four bytes undissected, see
  * src/filter/prefilter.ts) and a closed range, which has no literal and dissects every frame.
- * gretool runs with its defaults, so on this large file with worker threads (one per core, at
- * most 4: `-j`); the `-j 1` rows show one thread. tshark 4.0 dissects in one thread.
+ * gretool runs with its defaults, so on this large file with worker threads where they pay off
+ * (`-j`, see defaultJobs); the rows with an explicit `-j` show the other choice. tshark 4.0 dissects in one thread.
  */
 function processModes(key: string): { bench: string; args: string[]; target?: number; targetFps?: number; tshark: boolean }[] {
   const value = key.slice(key.lastIndexOf(' ') + 1);
   const range = `gre.key >= ${value} && gre.key <= ${value}`;
   return [
     { bench: 'dissect summary', args: [], target: 10, tshark: true },
-    { bench: 'dissect summary -j 1', args: ['-j', '1'], tshark: false },
+    { bench: 'dissect summary -j 2', args: ['-j', '2'], tshark: false },
     { bench: 'dissect -T fields', args: FIELDS, target: 10, tshark: true },
     { bench: 'dissect -V', args: ['-V'], target: 3, tshark: true },
     { bench: 'dissect -V -j 1', args: ['-V', '-j', '1'], tshark: false },
@@ -130,7 +130,9 @@ export async function benchDissect(capturePath: string, opts: { repeat?: number;
   for (const m of processModes(await keyFilter(capturePath, frames))) {
     const g = await best(process.execPath, [BIN, 'dissect', capturePath, ...m.args], repeat);
     if (g.status !== 0) throw new Error(`gretool dissect ${m.args.join(' ')} exited ${g.status}`);
-    let note = m.args.includes('-j') ? 'one thread; ' : `${defaultJobs()} worker threads; `;
+    const j = m.args.indexOf('-j');
+    const jobs = j >= 0 ? Number(m.args[j + 1]) : defaultJobs(m.args.includes('-V'));
+    let note = jobs === 1 ? 'one thread; ' : `${jobs} worker threads; `;
     if (g.cpuSeconds !== null) note += `cpu ${g.cpuSeconds.toFixed(2)}s = ${Math.round(frames / g.cpuSeconds / 1000)}k frames/cpu-s`;
     let t: Timed | null = null;
     if (opts.tshark !== false && m.tshark) {

@@ -66,7 +66,7 @@ export function registerDissect(program: Command): Command {
     .option('-t <format>', `time column format: ${TIME_FORMATS.join('|')} (default r, relative)`)
     .option('-Y <filter>', 'display filter: only frames that match are printed and written')
     .option('-2', 'two passes: correlate the whole capture first, so a PBU also shows its PBA (gretool.pair.*); needs a file, not stdin')
-    .option('-j, --jobs <n>', 'worker threads for large files (default: one per core, at most 4; 1: none)')
+    .option('-j, --jobs <n>', 'worker threads for large files (default: by cores and output, see below; 1: none)')
     .option('-w <file>', 'write the frames dissected (after -Y) to a capture file ("-" for stdout)')
     .addOption(new Option('-F <format>', 'format of the -w file (default pcapng)').choices(['pcap', 'pcapng', 'nsecpcap']))
     .option('--color', 'colour the summary (default: only on a terminal; NO_COLOR and FORCE_COLOR are honoured)')
@@ -79,8 +79,9 @@ Without -V, -x or -T the output is one summary line per frame, as tshark prints 
 frame is still printed ("[Malformed Packet]" in its Info) and the exit code stays 0. With -w
 nothing is printed unless -P, -V, -x or -T is given. -c counts frames read, as tshark does.
 
-Files of 16 MB and more are dissected by worker threads (one per core, at most 4; -j N sets
-the number, -j 1 turns them off); the output is the same, byte for byte. Runs that need one
+Files of 16 MB and more are dissected by worker threads when it pays off: the whole tree (-V,
+-T ek) from two cores on, lighter outputs (summary, fields) from three (at most 4 workers);
+-j N sets the number, -j 1 turns them off. The output is the same, byte for byte. Runs that need one
 thread stay in one: -w, -2, --debug, -T json, and under -Y whatever shows the time since the
 previous displayed frame (-t dd, -V, frame.time_delta_displayed).
 
@@ -168,7 +169,8 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   if (writeTo === undefined && !twoPass && opts.debug !== true && jobs !== 1) {
     if (parallelBlocker(spec, render, filter) === null) {
       const { defaultJobs, dissectInWorkers, worthWorkers } = await import('../../output/parallel.js');
-      const workers = jobs ?? defaultJobs();
+      const heavy = plan.materialise.output.want === null;
+      const workers = jobs ?? defaultJobs(heavy);
       if (workers > 1 && (jobs !== undefined || (worthWorkers(file) && (count === undefined || count >= MIN_PARALLEL_COUNT)))) {
         const job: DissectJob = { spec };
         if (opts.Y !== undefined) job.filter = opts.Y;
@@ -182,7 +184,7 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
           end: (out) => render.end(out),
           correlateAll: plan.session !== null,
           // the whole tree is some kilobytes a frame: smaller batches keep the texts in flight small
-          batchRecords: plan.materialise.output.want === null ? 256 : 2048,
+          batchRecords: heavy ? 256 : 2048,
         });
         return;
       }
