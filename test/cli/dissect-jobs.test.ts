@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, gretool, SAMPLES, tempDir } from '../helpers/cli.js';
+import { defaultJobs } from '../../src/output/parallel.js';
 
 const dir = tempDir('gretool-jobs-');
 const mixed = join(dir, 'mixed.pcap');
@@ -82,4 +83,12 @@ test('-j checks its value', () => {
   const r = gretool(['dissect', '-j', '0', join(SAMPLES, 'mixed.pcap')]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /-j 0/);
+});
+
+test('default worker threads: the whole tree from two cores on, lighter outputs from three', () => {
+  const cases: [boolean, number, number][] = [
+    [true, 1, 1], [true, 2, 2], [true, 3, 3], [true, 16, 4],
+    [false, 1, 1], [false, 2, 1], [false, 3, 2], [false, 4, 3], [false, 16, 4],
+  ];
+  for (const [heavy, cores, want] of cases) assert.equal(defaultJobs(heavy, cores), want, `heavy=${heavy} cores=${cores}`);
 });
