@@ -162,7 +162,9 @@ export function defineFields<T extends Record<string, FieldSpec>>(specs: T): { r
   const ids = Object.values(out);
   const protos = ids.filter((id) => defs[id]!.type === 'protocol');
   if (protos.length === 1) for (const id of ids) if (defs[id]!.proto < 0) defs[id]!.proto = protos[0]!;
-  return out as { [K in keyof T]: number };
+  // a copy: `out`, built key by key, is a dictionary-mode object past a dozen keys in V8, and
+  // dissectors read these ids on every frame (a copy made by spreading has fast properties)
+  return { ...out } as { [K in keyof T]: number };
 }
 
 export function fieldDef(id: number): FieldDef {

@@ -9,7 +9,7 @@ import { fieldByName } from '../engine/fields.js';
 import { EXPERT } from '../engine/builtin.js';
 import { expertDef, formatExpert, type ExpertGroup, type ExpertSeverity } from '../engine/expert.js';
 import type { TextBuf } from '../engine/textbuf.js';
-import { writeNodeLine } from './format.js';
+import { flushLines, queueLines, writeNodeLine } from './format.js';
 import { TreeIndex } from './treeindex.js';
 import { writeHexDump } from './hexdump.js';
 import type { SummaryColors } from './summary.js';
@@ -80,8 +80,17 @@ export class DetailWriter {
     const dataFid = this.dataFid;
     const hexForData = this.opts.hexForData === true;
     // one pass: lines are written as the walk goes, and taken back if the table turns out not
-    // to be in pre-order
+    // to be in pre-order; cached lines are queued and copied a run at a time (queueLines)
     const start = out.len;
+    queueLines(out);
+    try {
+      return this.walk(out, p, t, n, start, depth, stack, dataFid, hexForData);
+    } finally {
+      queueLines(null);
+    }
+  }
+
+  private walk(out: TextBuf, p: Packet, t: Packet['tree'], n: number, start: number, depth: Int32Array, stack: Int32Array, dataFid: number, hexForData: boolean): boolean {
     let sp = 0;
     for (let i = 0; i < n; i++) {
       const par = t.parent[i]!;
@@ -101,8 +110,12 @@ export class DetailWriter {
       }
       depth[i] = sp - 1;
       writeNodeLine(out, p, i, sp - 1);
-      if (hexForData && t.fid[i] === dataFid) this.dataHex(out, p, i);
+      if (hexForData && t.fid[i] === dataFid) {
+        flushLines(out);
+        this.dataHex(out, p, i);
+      }
     }
+    flushLines(out);
     return true;
   }
 

@@ -17,6 +17,7 @@ import { nodeNumber, readUint } from '../engine/values.js';
 import { TextBuf } from '../engine/textbuf.js';
 import { BUILTIN, EXPERT } from '../engine/builtin.js';
 import { expertDef, formatExpert } from '../engine/expert.js';
+import { keyShape, LineKeyBuf, lineKeyOf, type LineKey } from '../engine/label.js';
 import { putBytes, putDec, putDecPad, putHex0x, putHexByte, putIpv4, putMac, putSpaces, reserve } from './buf.js';
 
 const scratch = new TextBuf(256);
@@ -138,21 +139,7 @@ export function writeFieldText(out: TextBuf, p: Packet, node: number, bytesSep =
   }
   switch (def.type) {
     case 'abs_time':
-      if (def.abbrev.endsWith('epoch')) {
-        putDec(out, p.tsSec);
-        out.byte(46);
-        putDecPad(out, p.tsNsec, 9);
-        return out;
-      }
-      if (p.tsSec !== absBytesSec) {
-        absBytes = encoder.encode(absTimePrefix(p.tsSec));
-        absBytesSec = p.tsSec;
-      }
-      putBytes(out, absBytes);
-      out.byte(46);
-      putDecPad(out, p.tsNsec, 9);
-      putBytes(out, UTC);
-      return out;
+      return writeAbsTime(out, p, def.abbrev.endsWith('epoch'));
     case 'rel_time':
       return writeRelTime(out, nodeNumber(p, node), 9);
     case 'ipv4':
@@ -197,6 +184,25 @@ export function writeFieldText(out: TextBuf, p: Packet, node: number, bytesSep =
     default:
       return writeNumber(out, p, node, def, nodeNumber(p, node));
   }
+}
+
+/** The frame's time: "S.NNNNNNNNN" since the epoch, else "Nov 14, 2023 22:13:20.123456000 UTC". */
+function writeAbsTime(out: TextBuf, p: Packet, epoch: boolean): TextBuf {
+  if (epoch) {
+    putDec(out, p.tsSec);
+    out.byte(46);
+    putDecPad(out, p.tsNsec, 9);
+    return out;
+  }
+  if (p.tsSec !== absBytesSec) {
+    absBytes = encoder.encode(absTimePrefix(p.tsSec));
+    absBytesSec = p.tsSec;
+  }
+  putBytes(out, absBytes);
+  out.byte(46);
+  putDecPad(out, p.tsNsec, 9);
+  putBytes(out, UTC);
+  return out;
 }
 
 function captured(p: Packet, node: number, n: number): boolean {
@@ -436,6 +442,7 @@ const K_INT = 2; // signed, uint64, anything else numeric: engine's nodeNumber
 const K_BOOL = 3;
 const K_PLAIN = 4; // protocol or label whose line is its name (unless the node has a string): one line per context
 const K_ETHER = 5; // MAC address: the line depends on the 6 bytes (as a 48-bit number)
+const K_KEYED = 6; // the line depends on a key (field, context, bytes): see keyed lines below
 
 function computeKind(def: FieldDef): number {
   switch (def.type) {
@@ -479,7 +486,14 @@ class LineInfo {
   readonly unit: Uint8Array;
   readonly tf0: Uint8Array;
   readonly tf1: Uint8Array;
+  /** An abs_time field shown in seconds since the epoch (frame.time_epoch). */
+  readonly epoch: boolean;
   bigMisses = 0;
+  /**
+   * The start of a line with the value part after it (no bit picture), per context
+   * ((generated ? 8 : 0) | level, levels 0..7): indentation, "[" when generated, "Name: ".
+   */
+  private readonly heads: (Uint8Array | undefined)[] = [];
 
   constructor(readonly def: FieldDef) {
     this.kind = computeKind(def);
@@ -492,6 +506,11 @@ class LineInfo {
     this.unit = encoder.encode(def.unit);
     this.tf0 = encoder.encode(def.tf[0]);
     this.tf1 = encoder.encode(def.tf[1]);
+    this.epoch = def.type === 'abs_time' && def.abbrev.endsWith('epoch');
+  }
+
+  head(ctx: number): Uint8Array {
+    return this.heads[ctx] ?? (this.heads[ctx] = encoder.encode(' '.repeat((ctx & 7) * 4) + (ctx & 8 ? '[' : '') + this.def.name + ': '));
   }
 }
 
@@ -504,18 +523,99 @@ function lineInfo(fid: number): LineInfo {
 // The line cache, in flat tables (the hot path touches few objects per line):
 // - hotKind[fid]: -1 not set up yet, K_OTHER for fields whose lines are not cached, else the kind;
 // - ctxBlock[fid * 32 + ctx]: 1 + the block of (field, context) in `small` / `big`, 0 when none yet;
-// - small[block * 256 + v]: the line of value v (0..255); big[block]: a Map for larger values.
-// Cached lines are views into shared slabs, so the lines of a frame sit together in memory.
+// - small[block * 256 + v]: 1 + the id of the line of value v (0..255), 0 when none yet;
+//   larger values: a hash table over (block, value) (bigFind / bigPut).
+// Cached lines have ids (see lineBytes); they are views into shared slabs, so the lines of a
+// frame sit together in memory.
 // - hotMask / hotHasMask / hotShift[fid]: the field's mask (as int32), whether it has one, its shift;
 let hotKind = new Int8Array(1024).fill(-1);
 let hotMask = new Int32Array(1024);
 let hotHasMask = new Uint8Array(1024);
 let hotShift = new Uint8Array(1024);
 let ctxBlock = new Int32Array(1024 * 32);
-const small: (Uint8Array | undefined)[] = [];
-const big: (Map<number, Uint8Array> | undefined)[] = [];
+let small: Int32Array = new Int32Array(1 << 16);
+/** Blocks allocated so far. */
+let blocks = 0;
+/** Lines of larger values kept per block (at most BIG_CACHE_MAX). */
+let bigCount: Int32Array = new Int32Array(1024);
+/** Larger values: slots (2 words: hash, 1 + entry; 0 free), and per entry the block, the value and the line id. */
+let bigSlots: Int32Array = new Int32Array(2 << 12);
+let bigMask = (1 << 12) - 1;
+let bigN = 0;
+let bigBlock: Int32Array = new Int32Array(1 << 11);
+let bigKey: Float64Array = new Float64Array(1 << 11);
+let bigId: Int32Array = new Int32Array(1 << 11);
+
+/** Hash of (block, value) for a value v >= 0 that is an integer (up to 2^53). */
+function bigHash(block: number, v: number): number {
+  const lo = v >>> 0;
+  const hi = (v / 4294967296) | 0;
+  let h = Math.imul(lo ^ Math.imul(hi, 0x27d4eb2f) ^ Math.imul(block, 0x165667b1), 0x9e3779b1);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x85ebca6b) ^ (h >>> 13);
+}
+
+/** The line id of value `v` in `block`, or -1. */
+function bigFind(block: number, v: number): number {
+  const h = bigHash(block, v);
+  const slots = bigSlots;
+  const mask = bigMask;
+  let s = h & mask;
+  for (;;) {
+    const e = slots[2 * s + 1]! - 1;
+    if (e < 0) return -1;
+    if (slots[2 * s] === h && bigKey[e] === v && bigBlock[e] === block) return bigId[e]!;
+    s = (s + 1) & mask;
+  }
+}
+
+/** Keeps line `id` for value `v` in `block` (not there yet). */
+function bigPut(block: number, v: number, id: number): void {
+  if (2 * (bigN + 1) > bigMask + 1) {
+    // grow: twice the slots, entries hashed again
+    const size = (bigMask + 1) * 2;
+    bigSlots = new Int32Array(2 * size);
+    bigMask = size - 1;
+    for (let e = 0; e < bigN; e++) slotIn(bigHash(bigBlock[e]!, bigKey[e]!), e);
+  }
+  if (bigN === bigId.length) {
+    bigBlock = growInt32(bigBlock, bigN + 1);
+    bigId = growInt32(bigId, bigN + 1);
+    const k = new Float64Array(bigId.length);
+    k.set(bigKey);
+    bigKey = k;
+  }
+  const e = bigN++;
+  bigBlock[e] = block;
+  bigKey[e] = v;
+  bigId[e] = id;
+  slotIn(bigHash(block, v), e);
+  bigCount[block]++;
+}
+
+function slotIn(h: number, e: number): void {
+  let s = h & bigMask;
+  while (bigSlots[2 * s + 1] !== 0) s = (s + 1) & bigMask;
+  bigSlots[2 * s] = h;
+  bigSlots[2 * s + 1] = e + 1;
+}
 let slab = new ArrayBuffer(1 << 16);
 let slabPos = 0;
+/** Lines kept for good (ids 0 ..): small, big and text-line caches. */
+const lines: Uint8Array[] = [];
+/** Ids of the lines of the keyed-line table (which starts again when full) start here. */
+const KEYED_IDS = 1 << 28;
+
+/** The line of a line id. */
+function lineBytes(id: number): Uint8Array {
+  return id < KEYED_IDS ? lines[id]! : ktLines[id - KEYED_IDS]!;
+}
+
+/** A line kept for good: its id. */
+function newLine(line: Uint8Array): number {
+  lines.push(line);
+  return lines.length - 1;
+}
 
 /** Sets up the hot-path entry of field `fid`; returns its hotKind. */
 function initHot(fid: number): number {
@@ -539,8 +639,15 @@ function initHot(fid: number): number {
   }
   const info = lineInfo(fid);
   const def = info.def;
-  // a field with its own line (FieldSpec.label) is never cached: its line depends on more than its value
-  const k = def.label !== undefined ? K_OTHER : info.cacheable ? info.kind : info.plainLabel ? K_PLAIN : def.type === 'ether' && def.compute === undefined ? K_ETHER : K_OTHER;
+  // a field with its own line (FieldSpec.label) is cached only by a key declared with keyedLine:
+  // its line depends on more than its value
+  const k =
+    setKey(fid, def) ? K_KEYED
+    : def.label !== undefined ? K_OTHER
+    : info.cacheable ? info.kind
+    : info.plainLabel ? K_PLAIN
+    : def.type === 'ether' && def.compute === undefined ? K_ETHER
+    : K_OTHER;
   hotMask[fid] = def.mask | 0;
   hotHasMask[fid] = def.mask !== 0 ? 1 : 0;
   hotShift[fid] = def.shift;
@@ -550,9 +657,13 @@ function initHot(fid: number): number {
 
 /** The block of (field, context), allocated on first use. */
 function newBlock(slot: number): number {
-  const b = big.length;
-  big.push(undefined);
-  for (let i = 0; i < 256; i++) small.push(undefined);
+  const b = blocks++;
+  if (b >= bigCount.length) bigCount = growInt32(bigCount, b + 1);
+  if ((b + 1) << 8 > small.length) {
+    const g = new Int32Array(small.length * 2);
+    g.set(small);
+    small = g;
+  }
   ctxBlock[slot] = b + 1;
   return b;
 }
@@ -603,8 +714,12 @@ function writeLabel(out: TextBuf, p: Packet, node: number, level: number): void 
   let kind = fid < hotKind.length ? hotKind[fid]! : -1;
   if (kind < 0) kind = initHot(fid);
   const flags = t.flags[node]!;
+  if (kind === K_KEYED) {
+    writeKeyedLine(out, p, node, level, fid, flags);
+    return;
+  }
   if (kind === K_OTHER || flags & HAS_STR) {
-    renderLine(out, p, node, level, NaN, -1, undefined);
+    renderLine(out, p, node, level, NaN, -1, -1);
     return;
   }
   // the hot path: the line of this (field, value, context) is usually cached. Integers and
@@ -613,6 +728,24 @@ function writeLabel(out: TextBuf, p: Packet, node: number, level: number): void 
   const off = t.off[node]!;
   const len = t.len[node]!;
   const hasMask = hotHasMask[fid]! !== 0;
+  if ((kind === K_UINT || kind === K_BOOL) && (flags & HAS_NUM) === 0 && len > 0 && len <= 4 && off >= 0 && off + len <= p.caplen && level >= 0 && level < MAX_CACHED_LEVEL) {
+    // the commonest case in integer arithmetic: a value below 256 from the bytes
+    const d = p.data;
+    let i = p.base + off;
+    let raw = d[i++]!;
+    for (let k = 1; k < len; k++) raw = ((raw << 8) | d[i++]!) >>> 0;
+    const iv = kind === K_UINT ? (hasMask ? (raw & hotMask[fid]!) >>> hotShift[fid]! : raw) : (hasMask ? raw & hotMask[fid]! : raw) !== 0 ? 1 : 0;
+    if (iv < 256) {
+      const slot = (fid << 5) | (((flags & GENERATED ? 2 : 0) | (hasMask ? 1 : 0)) << 3) | level;
+      let block = ctxBlock[slot]! - 1;
+      if (block < 0) block = newBlock(slot);
+      const smallIx = (block << 8) + iv;
+      const id = small[smallIx]! - 1;
+      if (id >= 0) putLine(out, id);
+      else renderLine(out, p, node, level, iv, smallIx, -1);
+      return;
+    }
+  }
   // v: the field's number (NaN for K_PLAIN / K_ETHER, whose text is not a number); key: the cache key
   let v = NaN;
   let key: number;
@@ -634,7 +767,7 @@ function writeLabel(out: TextBuf, p: Packet, node: number, level: number): void 
   else if (kind === K_PLAIN) key = t.strs[node] === undefined ? 0 : NaN;
   else key = etherKey(p, node);
   if (level < 0 || level >= MAX_CACHED_LEVEL || !(key >= 0)) {
-    renderLine(out, p, node, level, v, -1, undefined);
+    renderLine(out, p, node, level, v, -1, -1);
     return;
   }
   const hasBits = hasMask && off >= 0 && len > 0 ? 1 : 0;
@@ -643,33 +776,27 @@ function writeLabel(out: TextBuf, p: Packet, node: number, level: number): void 
   if (block < 0) block = newBlock(slot);
   if (key < 256 && (key | 0) === key) {
     const smallIx = (block << 8) + key;
-    const hit = small[smallIx];
-    if (hit !== undefined) {
-      // putBytes, inlined by hand (the hottest copy of -V)
-      const n = hit.length;
-      if (out.len + n > out.buf.length) reserve(out, n);
-      out.buf.set(hit, out.len);
-      out.len += n;
-    } else renderLine(out, p, node, level, v, smallIx, undefined);
+    const id = small[smallIx]! - 1;
+    if (id >= 0) putLine(out, id);
+    else renderLine(out, p, node, level, v, smallIx, -1);
     return;
   }
   const info = lineInfos[fid]!;
   if (info.bigMisses < BIG_MISS_LIMIT) {
     // larger values (ethertypes, ports, lengths): a bounded map, given up for fields whose
     // values keep changing (checksums, identifications)
-    const m = big[block] ?? (big[block] = new Map());
-    const hit = m.get(key);
-    if (hit !== undefined) {
-      putBytes(out, hit);
+    const id = bigFind(block, key);
+    if (id >= 0) {
+      putLine(out, id);
       return;
     }
-    if (m.size < BIG_CACHE_MAX) {
-      renderLine(out, p, node, level, v, -1, m, key);
+    if (bigCount[block]! < BIG_CACHE_MAX) {
+      renderLine(out, p, node, level, v, -1, block, key);
       return;
     }
     info.bigMisses++;
   }
-  renderLine(out, p, node, level, v, -1, undefined);
+  renderLine(out, p, node, level, v, -1, -1);
 }
 
 /** The 6 bytes of a MAC address node as a number (exact: 48 bits), or NaN when not all captured. */
@@ -682,24 +809,423 @@ function etherKey(p: Packet, node: number): number {
   return ((d[i]! << 8) | d[i + 1]!) * 4294967296 + (((d[i + 2]! << 24) | (d[i + 3]! << 16) | (d[i + 4]! << 8) | d[i + 5]!) >>> 0);
 }
 
+// ---------------------------------------------------------------------------- keyed lines
+//
+// Lines whose text is determined by the field, the context (generated, level) and a key of bytes:
+// a label writer or compute() declared with keyedLine (src/engine/label.ts), and fields without
+// compute() whose text is their bytes (addresses, strings, the first bytes of a bytes field) or
+// a stored time. They are kept in a hash table over (field, context, key) and copied on later
+// frames; a field whose keys keep changing (identifiers, payloads) stops being kept.
+
+/** The key function of each K_KEYED field whose key has no shape the writer reads itself (KK_FN). */
+const keyFns: (LineKey | undefined)[] = [];
+const lineKey = new LineKeyBuf();
+
+/** Bytes, at most, of a string field's value used as a key. */
+const KEY_VALUE_MAX = 64;
+
+// Keys, per field (set up with hotKind): the kind of key, conditions on the node, and for byte
+// keys their place (see KeyShape in src/engine/label.ts).
+const KK_FN = 0; // call keyFns[fid]
+const KK_BYTES = 1; // kStart / kCount / kNeed: count bytes at start from the node, its first need bytes captured
+const KK_NUM = 2; // the stored number
+const KK_STACK = 3; // the protocol stack
+const KK_BYTES_FIELD = 4; // a bytes field's shown bytes, and whether there are more
+const KK_STRING_FIELD = 5; // a string field's captured bytes
+const KK_NODE = 6; // the node's bytes, at most kCount of them, all captured
+/** kCond bits: the line is kept only for nodes without a string of their own / without HAS_STR and HAS_NUM / with HAS_NUM and not HAS_STR. */
+const C_NO_STRING = 1;
+const C_NO_VALUE = 2;
+const C_NUM_ONLY = 4;
+let kKind = new Uint8Array(1024);
+let kCond = new Uint8Array(1024);
+let kStart: Int32Array = new Int32Array(1024);
+let kCount: Int32Array = new Int32Array(1024);
+let kNeed: Int32Array = new Int32Array(1024);
+
+interface KeySpec {
+  kind: number;
+  cond: number;
+  start: number;
+  count: number;
+  need: number;
+  fn: LineKey | undefined;
+}
+
+/** A key declared with keyedLine, kept on nodes that meet `cond`. */
+function declaredKey(key: LineKey, cond: number): KeySpec {
+  const shape = keyShape(key);
+  if (shape === undefined) return { kind: KK_FN, cond, start: 0, count: 0, need: 0, fn: key };
+  const kind = shape.kind === 'bytes' ? KK_BYTES : shape.kind === 'node' ? KK_NODE : shape.kind === 'num' ? KK_NUM : KK_STACK;
+  return { kind, cond, start: shape.start, count: shape.count, need: shape.need, fn: undefined };
+}
+
+/**
+ * The key of a field's lines, or undefined when they are not kept by key: a label writer, or the
+ * compute() of a protocol or string field, declared with keyedLine (the compute()'s text shows
+ * unless the node has a string of its own); fields without compute() whose text is their bytes
+ * (addresses, strings, the first bytes of a bytes field) or a stored time.
+ */
+function keySpecFor(def: FieldDef): KeySpec | undefined {
+  if (def.label !== undefined) {
+    const k = lineKeyOf(def.label);
+    return k === undefined ? undefined : declaredKey(k, 0);
+  }
+  if (def.compute !== undefined) {
+    const k = lineKeyOf(def.compute);
+    if (k === undefined) return undefined;
+    if (def.type === 'protocol') return def.id === BUILTIN.malformed || def.id === BUILTIN.short ? undefined : declaredKey(k, C_NO_STRING);
+    if (def.type === 'string' && def.mask === 0) return declaredKey(k, C_NO_VALUE);
+    return undefined;
+  }
+  if (def.mask !== 0) return undefined;
+  switch (def.type) {
+    case 'ipv4':
+    case 'ipv6': {
+      const n = def.type === 'ipv4' ? 4 : 16;
+      return { kind: KK_BYTES, cond: C_NO_VALUE, start: 0, count: n, need: n, fn: undefined };
+    }
+    case 'string':
+      return { kind: KK_STRING_FIELD, cond: C_NO_VALUE, start: 0, count: 0, need: 0, fn: undefined };
+    case 'bytes':
+      return { kind: KK_BYTES_FIELD, cond: C_NO_VALUE, start: 0, count: 0, need: 0, fn: undefined };
+    case 'rel_time':
+      return { kind: KK_NUM, cond: C_NUM_ONLY, start: 0, count: 0, need: 0, fn: undefined };
+  }
+  return undefined;
+}
+
+/** Sets up the key of field `fid`; returns whether its lines are kept by key (K_KEYED). */
+function setKey(fid: number, def: FieldDef): boolean {
+  if (fid >= kKind.length) {
+    const n = Math.max(fid + 1, kKind.length * 2);
+    const kk = new Uint8Array(n);
+    kk.set(kKind);
+    kKind = kk;
+    const kc = new Uint8Array(n);
+    kc.set(kCond);
+    kCond = kc;
+    kStart = growInt32(kStart, n);
+    kCount = growInt32(kCount, n);
+    kNeed = growInt32(kNeed, n);
+  }
+  const spec = keySpecFor(def);
+  if (spec === undefined) return false;
+  if (fid >= keyFns.length) keyFns.length = fid + 1;
+  keyFns[fid] = spec.fn;
+  kKind[fid] = spec.kind;
+  kCond[fid] = spec.cond;
+  kStart[fid] = spec.start;
+  kCount[fid] = spec.count;
+  kNeed[fid] = spec.need;
+  return true;
+}
+
+/** Appends the key of a node of K_KEYED field `fid` to `k`; false when its line is not kept by key. */
+function buildKey(p: Packet, node: number, fid: number, flags: number, k: LineKeyBuf): boolean {
+  const cond = kCond[fid]!;
+  if (cond !== 0) {
+    if ((cond & C_NO_STRING) !== 0 && p.tree.strs[node] !== undefined) return false;
+    if ((cond & C_NO_VALUE) !== 0 && (flags & (HAS_STR | HAS_NUM)) !== 0) return false;
+    if ((cond & C_NUM_ONLY) !== 0 && (flags & (HAS_STR | HAS_NUM)) !== HAS_NUM) return false;
+  }
+  const t = p.tree;
+  switch (kKind[fid]!) {
+    case KK_BYTES: {
+      const off = t.off[node]!;
+      const caplen = p.caplen;
+      const from = off + kStart[fid]!;
+      const n = kCount[fid]!;
+      if (off < 0 || off + kNeed[fid]! > caplen || from < 0 || from + n > caplen) return false;
+      return k.bytes(p.data, p.base + from, n);
+    }
+    case KK_NODE: {
+      const off = t.off[node]!;
+      const len = t.len[node]!;
+      if (off < 0 || len < 0 || len > kCount[fid]! || off + len > p.caplen) return false;
+      return k.bytes(p.data, p.base + off, len);
+    }
+    case KK_NUM:
+      k.num(t.num[node]!);
+      return true;
+    case KK_STACK:
+      for (let i = 0; i < p.nprotos; i++) k.num(p.protos[i]!);
+      return true;
+    case KK_BYTES_FIELD: {
+      // what the line shows: the first BYTES_LABEL_MAX captured bytes, and whether there are more
+      const off = t.off[node]!;
+      const len = Math.min(t.len[node]!, Math.max(0, p.caplen - off));
+      if (off < 0 || len <= 0) return false;
+      const n = Math.min(len, BYTES_LABEL_MAX);
+      if (!k.bytes(p.data, p.base + off, n)) return false;
+      k.byte(len > BYTES_LABEL_MAX ? 1 : 0);
+      return true;
+    }
+    case KK_STRING_FIELD: {
+      const off = t.off[node]!;
+      if (off < 0) return false;
+      const n = Math.min(off + t.len[node]!, p.caplen) - off;
+      return n >= 0 && n <= KEY_VALUE_MAX && k.bytes(p.data, p.base + off, n);
+    }
+  }
+  return keyFns[fid]!(p, node, k);
+}
+
+const KT_BITS = 14;
+const KT_MASK = (1 << KT_BITS) - 1;
+/** Entries of the keyed-line table, at most (half its slots). */
+const KT_MAX = 1 << (KT_BITS - 1);
+/** Entries per field, at most. */
+const KT_FIELD_MAX = 1 << 11;
+/**
+ * Slots, two words each: the entry's hash, and 1 + the offset of its record in ktRecs (0: free).
+ * A record: (field, context), key length in bytes, line number in ktLines, the key's words.
+ */
+const ktSlots = new Int32Array(2 << KT_BITS);
+let ktCount = 0;
+let ktRecs: Int32Array = new Int32Array(1 << 16);
+let ktRecsPos = 0;
+const ktLines: Uint8Array[] = [];
+/** Per field: entries, lookups that found a line, lookups that did not, and 1 once given up. */
+let kfCount: Int32Array = new Int32Array(1024);
+let kfHits: Int32Array = new Int32Array(1024);
+let kfMisses: Int32Array = new Int32Array(1024);
+let kfOff = new Uint8Array(1024);
+/**
+ * A field stops being kept once it has missed this many times and more than once in eight
+ * lookups (its keys keep changing: a lookup would cost more than it saves).
+ */
+const KEYED_MISS_CHECK = 1024;
+
+function growInt32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** The line of a K_KEYED field: copied when its (field, context, key) was seen, else built and kept. */
+function writeKeyedLine(out: TextBuf, p: Packet, node: number, level: number, fid: number, flags: number): void {
+  if (fid >= kfOff.length) {
+    const n = Math.max(fid + 1, kfOff.length * 2);
+    kfCount = growInt32(kfCount, n);
+    kfHits = growInt32(kfHits, n);
+    kfMisses = growInt32(kfMisses, n);
+    const o = new Uint8Array(n);
+    o.set(kfOff);
+    kfOff = o;
+  }
+  const k = lineKey;
+  k.len = 0;
+  if (level < 0 || level >= MAX_CACHED_LEVEL || kfOff[fid] !== 0 || !buildKey(p, node, fid, flags, k)) {
+    renderLine(out, p, node, level, NaN, -1, -1);
+    return;
+  }
+  // zero the key up to a whole word, then hash (field, context) and the words
+  const klen = k.len;
+  const kb = k.buf;
+  for (let i = klen; (i & 3) !== 0; i++) kb[i] = 0;
+  const nw = (klen + 3) >>> 2;
+  const kw = k.words;
+  const ctx = (fid << 4) | (flags & GENERATED ? 8 : 0) | level;
+  let h = Math.imul(ctx ^ (klen << 20), 0x9e3779b1);
+  for (let i = 0; i < nw; i++) {
+    h = Math.imul(h ^ kw[i]!, 0x85ebca6b);
+    h ^= h >>> 13;
+  }
+  h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
+  h ^= h >>> 16;
+  const slots = ktSlots;
+  const recs = ktRecs;
+  let slot = (h & KT_MASK) << 1;
+  for (;;) {
+    const r = slots[slot + 1]! - 1;
+    if (r < 0) break;
+    if (slots[slot] === h && recs[r] === ctx && recs[r + 1] === klen) {
+      let i = 0;
+      while (i < nw && recs[r + 3 + i] === kw[i]) i++;
+      if (i === nw) {
+        putLine(out, KEYED_IDS + recs[r + 2]!);
+        kfHits[fid]++;
+        return;
+      }
+    }
+    slot = (slot + 2) & (KT_MASK * 2 + 1);
+  }
+  if (runN !== 0 && out === queueOut) flushRun(out);
+  const start = out.len;
+  renderLine(out, p, node, level, NaN, -1, -1);
+  const misses = ++kfMisses[fid]!;
+  if (misses >= KEYED_MISS_CHECK && misses * 8 > kfHits[fid]!) {
+    kfOff[fid] = 1;
+    return;
+  }
+  if (kfCount[fid]! >= KT_FIELD_MAX) return;
+  if (ktCount >= KT_MAX) {
+    // (not while lines are queued: the queue names keyed lines by id)
+    if (runN !== 0) return;
+    // full (of lines of fields given up since, mostly): start again
+    ktSlots.fill(0);
+    ktCount = 0;
+    ktRecsPos = 0;
+    ktLines.length = 0;
+    kfCount.fill(0);
+    // (runs name keyed lines by id)
+    resetRuns();
+    slot = (h & KT_MASK) << 1;
+  }
+  // keep it in the free slot the probe ended on
+  if (ktRecsPos + 3 + nw > ktRecs.length) ktRecs = growInt32(ktRecs, ktRecsPos + 3 + nw);
+  const r = ktRecsPos;
+  const rs = ktRecs;
+  rs[r] = ctx;
+  rs[r + 1] = klen;
+  rs[r + 2] = ktCount;
+  for (let i = 0; i < nw; i++) rs[r + 3 + i] = kw[i]!;
+  ktRecsPos = r + 3 + nw;
+  ktLines[ktCount++] = keepLine(out, start, out.len);
+  slots[slot] = h;
+  slots[slot + 1] = r + 1;
+  kfCount[fid]++;
+}
+
+// ---------------------------------------------------------------------------- runs of lines
+//
+// In the -V walk (queueLines), cached lines are not copied one by one: their ids are queued,
+// and a run of consecutive cached lines is copied at once, from a table of runs seen before
+// (the run of an Ethernet header, of GRE flags, …), else line by line. Any other write to the
+// output flushes the queue first (renderLine, text lines, flushLines).
+
+/** The output of the -V walk while it queues lines (null: none); other outputs are written directly. */
+let queueOut: TextBuf | null = null;
+let runN = 0;
+let runIds: Int32Array = new Int32Array(1024);
+const RUN_SEED = 0x2545f491;
+let runHash = RUN_SEED;
+
+const RT_BITS = 13;
+const RT_MASK = (1 << RT_BITS) - 1;
+/** Runs kept, at most (half the slots); the table starts again when full. */
+const RT_MAX = 1 << (RT_BITS - 1);
+/** Slots, two words each: the run's hash, 1 + the offset of its record in rtRecs (0: free). A record: line count, run number, the line ids. */
+const rtSlots = new Int32Array(2 << RT_BITS);
+let rtRecs: Int32Array = new Int32Array(1 << 15);
+let rtRecsPos = 0;
+const rtLines: Uint8Array[] = [];
+let rtHits = 0;
+let rtMisses = 0;
+/** Set once runs miss more often than they hit (after RUN_MISS_CHECK misses): lines are then copied one by one. */
+let rtOff = false;
+const RUN_MISS_CHECK = 4096;
+
+function resetRuns(): void {
+  rtSlots.fill(0);
+  rtRecsPos = 0;
+  rtLines.length = 0;
+}
+
+/** Writes (or, in the -V walk, queues) cached line `id`. */
+function putLine(out: TextBuf, id: number): void {
+  if (out === queueOut && !rtOff) {
+    if (runN === runIds.length) runIds = growInt32(runIds, runN + 1);
+    runIds[runN++] = id;
+    runHash = Math.imul(runHash ^ id, 0x85ebca6b) ^ (runHash >>> 15);
+    return;
+  }
+  copyLine(out, lineBytes(id));
+}
+
+function copyLine(out: TextBuf, line: Uint8Array): void {
+  const n = line.length;
+  if (out.len + n > out.buf.length) reserve(out, n);
+  out.buf.set(line, out.len);
+  out.len += n;
+}
+
+/** Writes the queued lines. */
+function flushRun(out: TextBuf): void {
+  const n = runN;
+  runN = 0;
+  let h = runHash;
+  runHash = RUN_SEED;
+  if (n === 1) {
+    copyLine(out, lineBytes(runIds[0]!));
+    return;
+  }
+  h = Math.imul(h ^ n ^ (h >>> 16), 0xc2b2ae35);
+  h ^= h >>> 13;
+  const ids = runIds;
+  const recs = rtRecs;
+  let slot = (h & RT_MASK) << 1;
+  for (;;) {
+    const r = rtSlots[slot + 1]! - 1;
+    if (r < 0) break;
+    if (rtSlots[slot] === h && recs[r] === n) {
+      let i = 0;
+      while (i < n && recs[r + 2 + i] === ids[i]) i++;
+      if (i === n) {
+        copyLine(out, rtLines[recs[r + 1]!]!);
+        rtHits++;
+        return;
+      }
+    }
+    slot = (slot + 2) & ((RT_MASK << 1) | 1);
+  }
+  const start = out.len;
+  for (let i = 0; i < n; i++) copyLine(out, lineBytes(ids[i]!));
+  if (++rtMisses >= RUN_MISS_CHECK && rtMisses > rtHits) {
+    rtOff = true;
+    return;
+  }
+  if (rtLines.length >= RT_MAX) {
+    resetRuns();
+    slot = (h & RT_MASK) << 1;
+  }
+  if (rtRecsPos + 2 + n > rtRecs.length) rtRecs = growInt32(rtRecs, rtRecsPos + 2 + n);
+  const r = rtRecsPos;
+  const rs = rtRecs;
+  rs[r] = n;
+  rs[r + 1] = rtLines.length;
+  for (let i = 0; i < n; i++) rs[r + 2 + i] = ids[i]!;
+  rtRecsPos = r + 2 + n;
+  rtLines.push(keepLine(out, start, out.len));
+  rtSlots[slot] = h;
+  rtSlots[slot + 1] = r + 1;
+}
+
+/**
+ * Starts (out) or ends (null) the -V walk's queueing of cached lines written to `out` (see
+ * putLine). Flush with flushLines before writing to `out` other than through writeNodeLine;
+ * ending drops what is queued.
+ */
+export function queueLines(out: TextBuf | null): void {
+  queueOut = out;
+  runN = 0;
+  runHash = RUN_SEED;
+}
+
+/** Writes the queued lines (see queueLines). */
+export function flushLines(out: TextBuf): void {
+  if (runN !== 0 && out === queueOut) flushRun(out);
+}
+
 /**
  * Lines of text-only items, per context (generated, level): a bounded map from the text, given
  * up when the texts keep changing.
  */
-const textLines: (Map<string, Uint8Array> | undefined)[] = new Array(16).fill(undefined);
+const textLines: (Map<string, number> | undefined)[] = new Array(16).fill(undefined);
 let textMisses = 0;
 
 /** A text-only item ("[...]" when generated). */
 function writeTextLine(out: TextBuf, p: Packet, node: number, level: number): void {
   const gen = (p.tree.flags[node]! & GENERATED) !== 0;
   const s = p.tree.strs[node] ?? '';
-  let m: Map<string, Uint8Array> | undefined;
+  let m: Map<string, number> | undefined;
   if (level >= 0 && level < MAX_CACHED_LEVEL && textMisses < BIG_MISS_LIMIT) {
     const ctx = (gen ? 8 : 0) | level;
     m = textLines[ctx] ?? (textLines[ctx] = new Map());
-    const hit = m.get(s);
-    if (hit !== undefined) {
-      putBytes(out, hit);
+    const id = m.get(s);
+    if (id !== undefined) {
+      putLine(out, id);
       return;
     }
     if (m.size >= BIG_CACHE_MAX) {
@@ -707,28 +1233,48 @@ function writeTextLine(out: TextBuf, p: Packet, node: number, level: number): vo
       m = undefined;
     }
   }
+  if (runN !== 0 && out === queueOut) flushRun(out);
   const start = out.len;
   if (level > 0) putSpaces(out, level * 4);
   if (gen) out.byte(91);
   out.str(s);
   if (gen) out.byte(93);
   if (level >= 0) out.byte(10);
-  if (m !== undefined) m.set(s, keepLine(out, start, out.len));
+  if (m !== undefined) m.set(s, newLine(keepLine(out, start, out.len)));
 }
 
 /**
  * Writes the line of a node (`v`: its number when it is an integer or boolean field without
- * compute(), else NaN) and keeps a copy in `small[smallIx]`, or in `bigMap` under `bigKey`, when given.
+ * compute(), else NaN) and keeps a copy in `small[smallIx]`, or under (`bigBlock`, `bigValue`), when given.
  */
-function renderLine(out: TextBuf, p: Packet, node: number, level: number, v: number, smallIx: number, bigMap: Map<number, Uint8Array> | undefined, bigKey = v): void {
+function renderLine(out: TextBuf, p: Packet, node: number, level: number, v: number, smallIx: number, bigBlock: number, bigValue = v): void {
+  if (runN !== 0 && out === queueOut) flushRun(out);
   const t = p.tree;
   const info = lineInfo(t.fid[node]!);
   const def = info.def;
   const flags = t.flags[node]!;
   const gen = (flags & GENERATED) !== 0;
   const start = out.len;
-  if (level > 0) putSpaces(out, level * 4);
-  if (gen) out.byte(91);
+  if (def.label === undefined && def.type !== 'protocol' && def.type !== 'none' && def.mask === 0 && level >= 0 && level < MAX_CACHED_LEVEL) {
+    // "Name: value" (the common case): indentation, "[" and name in one copy
+    putBytes(out, info.head((gen ? 8 : 0) | level));
+    if (info.kind !== K_OTHER && !Number.isNaN(v)) writeNumberLabel(out, info, v, t.len[node]!);
+    else writeDisplayValue(out, p, node, info);
+  } else {
+    if (level > 0) putSpaces(out, level * 4);
+    if (gen) out.byte(91);
+    renderLabel(out, p, node, v, info, flags);
+  }
+  if (gen) out.byte(93);
+  if (level >= 0) out.byte(10);
+  if (smallIx >= 0) small[smallIx] = newLine(keepLine(out, start, out.len)) + 1;
+  else if (bigBlock >= 0) bigPut(bigBlock, bigValue, newLine(keepLine(out, start, out.len)));
+}
+
+/** The label of a node (renderLine without indentation, brackets and newline). */
+function renderLabel(out: TextBuf, p: Packet, node: number, v: number, info: LineInfo, flags: number): void {
+  const t = p.tree;
+  const def = info.def;
   if (def.label !== undefined) def.label(p, node, out);
   else if (def.type === 'protocol' || def.type === 'none') {
     const s = t.strs[node];
@@ -749,10 +1295,6 @@ function renderLine(out: TextBuf, p: Packet, node: number, level: number, v: num
     if (info.kind !== K_OTHER && !Number.isNaN(v)) writeNumberLabel(out, info, v, len);
     else writeDisplayValue(out, p, node, info);
   }
-  if (gen) out.byte(93);
-  if (level >= 0) out.byte(10);
-  if (smallIx >= 0) small[smallIx] = keepLine(out, start, out.len);
-  else if (bigMap !== undefined) bigMap.set(bigKey, keepLine(out, start, out.len));
 }
 
 /** Appends the tree text of an integer or boolean value (value names, base, unit). */
@@ -810,7 +1352,18 @@ function writeDisplayValue(out: TextBuf, p: Packet, node: number, info: LineInfo
   // the cases below write what displayValue() returns, without building the string
   switch (def.type) {
     case 'ipv4':
+      // (writeFieldText's cases, without its dispatch)
+      if (!computed && !(flags & HAS_NUM)) {
+        if (captured(p, node, 4)) putIpv4(out, p.data, p.base + t.off[node]!);
+      } else writeFieldText(out, p, node);
+      if (info.unit.length) putBytes(out, info.unit);
+      return;
     case 'ipv6':
+      if (!computed) {
+        if (captured(p, node, 16)) out.ipv6(p.data, p.base + t.off[node]!);
+      } else writeFieldText(out, p, node);
+      if (info.unit.length) putBytes(out, info.unit);
+      return;
     case 'ether':
     case 'string':
       writeFieldText(out, p, node);
@@ -822,8 +1375,9 @@ function writeDisplayValue(out: TextBuf, p: Packet, node: number, info: LineInfo
       putBytes(out, SECONDS);
       return;
     case 'abs_time':
-      writeFieldText(out, p, node);
-      if (def.abbrev.endsWith('epoch')) putBytes(out, SECONDS);
+      if (computed) writeFieldText(out, p, node);
+      else writeAbsTime(out, p, info.epoch);
+      if (info.epoch) putBytes(out, SECONDS);
       return;
     case 'bytes': {
       const off = t.off[node]!;

@@ -3,7 +3,7 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { CHECKSUM_STATUS } from '../ipv4/inet.js';
 import { ETHERTYPE_NAMES } from './etypes.js';
-import { captured, labelBuf, labelText } from '../../engine/label.js';
+import { bytesKey, captured, keyedLine, labelBuf, labelText } from '../../engine/label.js';
 import type { TextBuf } from '../../engine/textbuf.js';
 import type { Packet } from '../../engine/packet.js';
 
@@ -27,7 +27,7 @@ const LG: readonly [string, string] = ['Locally administered address (this is NO
 const IG: readonly [string, string] = ['Group address (multicast/broadcast)', 'Individual address (unicast)'];
 
 export const F = defineFields({
-  eth: { abbrev: 'eth', name: 'Ethernet', type: 'protocol', label: ethLabel, compute: labelText(ethLabel) },
+  eth: { abbrev: 'eth', name: 'Ethernet', type: 'protocol', label: keyedLine(ethLabel, bytesKey(0, 12)), compute: labelText(ethLabel) },
   dst: { abbrev: 'eth.dst', name: 'Destination', type: 'ether', description: 'Destination Hardware Address', wire: true },
   // BASE_OUI in Wireshark; `-T fields` prints the 24-bit value in decimal
   dst_oui: { abbrev: 'eth.dst.oui', name: 'Destination OUI', type: 'uint24', description: 'Destination Organizationally Unique Identifier' },

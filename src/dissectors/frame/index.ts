@@ -6,8 +6,8 @@ import { defineFields, fieldDef } from '../../engine/fields.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
 import { GENERATED } from '../../engine/packet.js';
-import { labelText } from '../../engine/label.js';
-import type { TextBuf } from '../../engine/textbuf.js';
+import { keyedLine, labelText, numKey, stackKey } from '../../engine/label.js';
+import { TextBuf } from '../../engine/textbuf.js';
 
 /** Wireshark's encapsulation names (wtap_encap), by WTAP_ENCAP number. */
 const ENCAP_NAMES: Readonly<Record<number, string>> = {
@@ -26,6 +26,13 @@ function interfaceLine(p: Packet, node: number, out: TextBuf): void {
   out.str('Interface id: ').dec(id).str(' (').str(p.interfaces?.[id]?.name ?? 'unknown').byte(41);
 }
 
+/** frame.protocols: the protocol stack. */
+function protocolsText(p: Packet): string {
+  let s = '';
+  for (let i = 0; i < p.nprotos; i++) s += (i ? ':' : '') + fieldDef(p.protos[i]!).abbrev;
+  return s;
+}
+
 const F = defineFields({
   frame: { abbrev: 'frame', name: 'Frame', type: 'protocol', label: frameLabel, compute: labelText(frameLabel) },
   interface_id: { abbrev: 'frame.interface_id', name: 'Interface id', type: 'uint32', label: interfaceLine },
@@ -39,17 +46,13 @@ const F = defineFields({
   time_delta_displayed: { abbrev: 'frame.time_delta_displayed', name: 'Time delta from previous displayed frame', type: 'rel_time' },
   time_relative: { abbrev: 'frame.time_relative', name: 'Time since reference or first frame', type: 'rel_time' },
   number: { abbrev: 'frame.number', name: 'Frame Number', type: 'uint32' },
-  len: { abbrev: 'frame.len', name: 'Frame Length', type: 'uint32', unit: ' bytes', label: lengthLine },
-  cap_len: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'uint32', unit: ' bytes', label: lengthLine },
+  len: { abbrev: 'frame.len', name: 'Frame Length', type: 'uint32', unit: ' bytes', label: keyedLine(lengthLine, numKey) },
+  cap_len: { abbrev: 'frame.cap_len', name: 'Capture Length', type: 'uint32', unit: ' bytes', label: keyedLine(lengthLine, numKey) },
   marked: { abbrev: 'frame.marked', name: 'Frame is marked', type: 'boolean', tf: ['True', 'False'], description: 'Frame is marked in the GUI' },
   ignored: { abbrev: 'frame.ignored', name: 'Frame is ignored', type: 'boolean', tf: ['True', 'False'], description: 'Frame is ignored by the dissectors' },
   protocols: {
     abbrev: 'frame.protocols', name: 'Protocols in frame', type: 'string',
-    compute: (p: Packet) => {
-      let s = '';
-      for (let i = 0; i < p.nprotos; i++) s += (i ? ':' : '') + fieldDef(p.protos[i]!).abbrev;
-      return s;
-    },
+    compute: keyedLine(protocolsText, stackKey),
   },
   comment: { abbrev: 'frame.comment', name: 'Comment', type: 'string' },
 });
@@ -61,13 +64,28 @@ export const FRAME_FIELDS = F;
  * " on interface eth0, id 0" ("unknown" for an interface without a name), as tshark 4.0.
  */
 function frameLabel(p: Packet, _node: number, b: TextBuf): void {
-  b.str('Frame ').dec(p.number).str(': ');
-  bytesBits(b, p.origlen).str(' on wire (');
-  b.dec(p.origlen * 8).str(' bits), ');
-  bytesBits(b, p.caplen).str(' captured (');
-  b.dec(p.caplen * 8).str(' bits)');
-  if (p.interfaces !== null) b.str(' on interface ').str(p.interfaces[p.interfaceId]?.name ?? 'unknown').str(', id ').dec(p.interfaceId);
+  b.lit(FRAME_).dec(p.number);
+  // the rest, from ": ", depends on the lengths and the interface only: kept from the last frame
+  const name = p.interfaces !== null ? (p.interfaces[p.interfaceId]?.name ?? 'unknown') : null;
+  if (p.origlen !== tail.origlen || p.caplen !== tail.caplen || name !== tail.name || p.interfaceId !== tail.id) {
+    const t = tail.text.clear().str(': ');
+    bytesBits(t, p.origlen).str(' on wire (');
+    t.dec(p.origlen * 8).str(' bits), ');
+    bytesBits(t, p.caplen).str(' captured (');
+    t.dec(p.caplen * 8).str(' bits)');
+    if (name !== null) t.str(' on interface ').str(name).str(', id ').dec(p.interfaceId);
+    tail.origlen = p.origlen;
+    tail.caplen = p.caplen;
+    tail.name = name;
+    tail.id = p.interfaceId;
+    tail.bytes = t.buf.slice(0, t.len);
+  }
+  b.lit(tail.bytes);
 }
+
+const FRAME_ = TextBuf.encode('Frame ');
+/** The end of the last Frame label and what it was made from. */
+const tail = { origlen: -1, caplen: -1, name: null as string | null, id: -1, text: new TextBuf(128), bytes: new Uint8Array(0) };
 
 function bytesBits(b: TextBuf, n: number): TextBuf {
   return b.dec(n).str(n === 1 ? ' byte' : ' bytes');

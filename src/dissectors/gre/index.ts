@@ -40,6 +40,7 @@ import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { FieldGroup, type Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
+import { bytesKey, keyedLine } from '../../engine/label.js';
 import { onesSum as engineOnesSum } from '../../engine/checksum.js';
 import {
   GRE_FLAG_ACK,
@@ -111,7 +112,7 @@ function greLabel(p: Packet, node: number): string {
 }
 
 export const GRE_FIELDS = defineFields({
-  gre: { abbrev: 'gre', name: 'Generic Routing Encapsulation', short: 'GRE', type: 'protocol', compute: greLabel },
+  gre: { abbrev: 'gre', name: 'Generic Routing Encapsulation', short: 'GRE', type: 'protocol', compute: keyedLine(greLabel, bytesKey(2, 2)) },
   flags_and_version: { abbrev: 'gre.flags_and_version', name: 'Flags and Version', type: 'uint16', base: 'hex', description: 'The GRE flags are encoded in the first two octets' },
   checksum_bit: { abbrev: 'gre.flags.checksum', name: 'Checksum Bit', type: 'boolean', bits: 16, mask: GRE_FLAG_CHECKSUM, tf: YES_NO, description: 'Indicates if the Checksum field is present' },
   routing_bit: { abbrev: 'gre.flags.routing', name: 'Routing Bit', type: 'boolean', bits: 16, mask: GRE_FLAG_ROUTING, tf: YES_NO, description: 'Indicates if the Routing and Checksum/Offset field are present' },

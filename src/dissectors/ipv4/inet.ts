@@ -34,7 +34,7 @@
 import type { Dissector } from '../../engine/dispatch.js';
 import { MALFORMED, TRUNCATED, type Packet } from '../../engine/packet.js';
 import { finish, onesSum } from '../../engine/checksum.js';
-import { captured, type LabelWriter } from '../../engine/label.js';
+import { bytesKey, captured, keyedLine, type LabelWriter } from '../../engine/label.js';
 import type { TextBuf } from '../../engine/textbuf.js';
 
 export const SLOT_NET_END = 15;
@@ -165,7 +165,8 @@ export function req(p: Packet, o: number, n: number, end: number, inErr: boolean
  */
 export function addressLabel(name: string, header: number, src: number, dst: number, v6: boolean): LabelWriter {
   const addr = (out: TextBuf, d: Uint8Array, o: number): TextBuf => (v6 ? out.ipv6(d, o) : out.ipv4(d, o));
-  return (p: Packet, node: number, out: TextBuf): void => {
+  const n = v6 ? 16 : 4;
+  const write = (p: Packet, node: number, out: TextBuf): void => {
     const off = p.tree.off[node]!;
     out.str(name);
     if (!captured(p, off, header)) return;
@@ -173,4 +174,7 @@ export function addressLabel(name: string, header: number, src: number, dst: num
     addr(out.str(', Src: '), p.data, o + src);
     addr(out.str(', Dst: '), p.data, o + dst);
   };
+  // the line is the two addresses (or the name alone when the header is cut short)
+  const from = Math.min(src, dst);
+  return keyedLine(write, bytesKey(from, Math.max(src, dst) + n - from, header));
 }

@@ -10,6 +10,7 @@ import { defineFields, fieldDef, type FieldSpec } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
+import { keyedLine, nodeKey } from '../../engine/label.js';
 import {
   ATT_NAMES, AUTH_SUBTYPE_NAMES, BA_STATUS_NAMES, BE_STATUS_NAMES, BRI_STATUS_NAMES, BRI_TRIGGER_NAMES, CSUM_STATUS_NAMES,
   DNSU_STATUS_NAMES, FBACK_STATUS_NAMES, HI_NAMES, IPPROTO_NAMES, IPV4_HOA_STATUS_NAMES, LLA_OPTCODE_NAMES, LRA_STATUS_NAMES,
@@ -24,7 +25,7 @@ const bytes = (abbrev: string, name: string, extra: Partial<FieldSpec> = {}): Fi
 const ip4 = (abbrev: string, name: string): FieldSpec => ({ abbrev, name, type: 'ipv4' });
 const ip6 = (abbrev: string, name: string): FieldSpec => ({ abbrev, name, type: 'ipv6' });
 /** Wireshark registers each option as a protocol "in name only" of type FT_BYTES: -T fields prints its bytes. */
-const optProto = (abbrev: string, name: string): FieldSpec => ({ abbrev, name: 'MIPv6 Option - ' + name, type: 'bytes', label: optionLabel });
+const optProto = (abbrev: string, name: string): FieldSpec => ({ abbrev, name: 'MIPv6 Option - ' + name, type: 'bytes', label: keyedLine(optionLabel, OPTION_KEY) });
 const own = (spec: FieldSpec): FieldSpec => ({ ...spec, wireshark: false });
 
 // ------------------------------------------------------------------ lazily computed values
@@ -45,6 +46,9 @@ export function absTimeUtc(sec: number, nsec: number): string {
 function rd(p: Packet, o: number): number {
   return p.data[p.base + o]!;
 }
+
+/** An option's line is its name and its bytes (options longer than 64 bytes are not kept). */
+const OPTION_KEY = nodeKey(64);
 
 /**
  * The tree line of a mobility option, as Wireshark 4.0 writes it: the option's name, and for

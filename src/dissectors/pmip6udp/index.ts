@@ -25,6 +25,7 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import type { Packet } from '../../engine/packet.js';
+import { bytesKey, keyedLine } from '../../engine/label.js';
 import { SLOT_UDP_DPORT, SLOT_UDP_LEN, SLOT_UDP_SPORT } from '../ipv4/inet.js';
 import {
   GRE_FLAG_ROUTING,
@@ -71,7 +72,7 @@ function tlvLabel(p: Packet, node: number): string {
 }
 
 export const TLV_FIELDS = defineFields({
-  tlv: { abbrev: 'pmip6.tlv', name: 'PMIPv6 TLV Header (RFC 5845)', type: 'protocol', wireshark: false, compute: tlvLabel },
+  tlv: { abbrev: 'pmip6.tlv', name: 'PMIPv6 TLV Header (RFC 5845)', type: 'protocol', wireshark: false, compute: keyedLine(tlvLabel, bytesKey(1, 3)) },
   type: { abbrev: 'pmip6.tlv.type', name: 'Type', type: 'uint8', base: 'dec', mask: TLV_TYPE_MASK, wireshark: false, description: 'Always 0: tells the TLV header apart from an IPv4/IPv6 version nibble (RFC 5845 §7.2)' },
   reserved: { abbrev: 'pmip6.tlv.reserved', name: 'Reserved', type: 'uint8', base: 'hex', mask: TLV_RESERVED_MASK, wireshark: false, description: 'Sent as 0, ignored by the receiver (RFC 5845 §7.2)' },
   next_header: { abbrev: 'pmip6.tlv.next_header', name: 'Next Header', type: 'uint8', base: 'dec', strings: NH_NAMES, wireshark: false, description: 'IANA protocol number of the payload (47 GRE, 4 IPv4, 41 IPv6)' },

@@ -15,7 +15,7 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
-import { captured, labelText } from '../../engine/label.js';
+import { bytesKey, captured, keyedLine, labelText } from '../../engine/label.js';
 import type { TextBuf } from '../../engine/textbuf.js';
 import {
   arrow, CHECKSUM_STATUS, req, CK_BAD, CK_GOOD, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, SLOT_IN_ERROR, SLOT_TCP_DPORT, SLOT_TCP_SPORT, sumBytes,
@@ -98,7 +98,7 @@ export const TCP_FIELDS = defineFields({
   flags_reset: { abbrev: 'tcp.flags.reset', name: 'Reset', type: 'boolean', bits: 16, mask: TH_RST },
   flags_syn: { abbrev: 'tcp.flags.syn', name: 'Syn', type: 'boolean', bits: 16, mask: TH_SYN },
   flags_fin: { abbrev: 'tcp.flags.fin', name: 'Fin', type: 'boolean', bits: 16, mask: TH_FIN },
-  flags_str: { abbrev: 'tcp.flags.str', name: 'TCP Flags', type: 'string', compute: flagsStr },
+  flags_str: { abbrev: 'tcp.flags.str', name: 'TCP Flags', type: 'string', compute: keyedLine(flagsStr, bytesKey(0, 2)) },
   window_size_value: { abbrev: 'tcp.window_size_value', name: 'Window', type: 'uint16', description: 'The window size value from the TCP header' },
   checksum: { abbrev: 'tcp.checksum', name: 'Checksum', type: 'uint16', base: 'hex' },
   checksum_status: { abbrev: 'tcp.checksum.status', name: 'Checksum Status', type: 'uint8', base: 'none', strings: CHECKSUM_STATUS },

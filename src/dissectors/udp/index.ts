@@ -10,7 +10,7 @@ import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { FieldGroup, GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
-import { captured, labelText } from '../../engine/label.js';
+import { bytesKey, captured, keyedLine, labelText } from '../../engine/label.js';
 import {
   arrow, CHECKSUM_STATUS, req, SLOT_UDP_DPORT, SLOT_UDP_LEN, SLOT_UDP_SPORT, CK_BAD, CK_GOOD, CK_ILLEGAL, CK_NOT_PRESENT, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, sumBytes,
 } from '../ipv4/inet.js';
@@ -27,7 +27,7 @@ function udpLabel(p: Packet, node: number, out: TextBuf): void {
 export const UDP_HEADER_SIZE = 8;
 
 export const UDP_FIELDS = defineFields({
-  udp: { abbrev: 'udp', name: 'User Datagram Protocol', short: 'UDP', type: 'protocol', label: udpLabel, compute: labelText(udpLabel) },
+  udp: { abbrev: 'udp', name: 'User Datagram Protocol', short: 'UDP', type: 'protocol', label: keyedLine(udpLabel, bytesKey(0, 4)), compute: labelText(udpLabel) },
   srcport: { abbrev: 'udp.srcport', name: 'Source Port', type: 'uint16' },
   dstport: { abbrev: 'udp.dstport', name: 'Destination Port', type: 'uint16' },
   port: { abbrev: 'udp.port', name: 'Source or Destination Port', type: 'uint16' },
