@@ -24,7 +24,6 @@ import { fieldByName, wantMask } from '../src/engine/fields.js';
 import { Pipeline } from '../src/engine/pipeline.js';
 import { compileFilter } from '../src/filter/index.js';
 import { dissectCapture } from '../src/output/dissect.js';
-import { defaultJobs } from '../src/output/parallel.js';
 import { BIN, row, timeCommand, type BenchRow } from './common.js';
 
 
@@ -50,8 +49,8 @@ async function keyFilter(path: string, frames: number): Promise<string> {
  * `target` is a ratio to tshark, `targetFps` an absolute frames per second. Two -Y modes select
  * the same frames: `==` (gretool skips frames without the key's four bytes undissected, see
  * src/filter/prefilter.ts) and a closed range, which has no literal and dissects every frame.
- * gretool runs with its defaults, so on this large file with worker threads where they pay off
- * (`-j`, see defaultJobs); the rows with an explicit `-j` show the other choice. tshark 4.0 dissects in one thread.
+ * gretool runs with its defaults (one thread) and, in the `-j 2` rows, with two worker threads
+ * (ratios to tshark from the tshark run of the same mode). tshark 4.0 dissects in one thread. tshark 4.0 dissects in one thread.
  */
 function processModes(key: string): { bench: string; args: string[]; target?: number; targetFps?: number; tshark: boolean }[] {
   const value = key.slice(key.lastIndexOf(' ') + 1);
@@ -61,7 +60,7 @@ function processModes(key: string): { bench: string; args: string[]; target?: nu
     { bench: 'dissect summary -j 2', args: ['-j', '2'], tshark: false },
     { bench: 'dissect -T fields', args: FIELDS, target: 10, tshark: true },
     { bench: 'dissect -V', args: ['-V'], target: 3, tshark: true },
-    { bench: 'dissect -V -j 1', args: ['-V', '-j', '1'], tshark: false },
+    { bench: 'dissect -V -j 2', args: ['-V', '-j', '2'], target: 3, tshark: false },
     { bench: `dissect -Y '${key}'`, args: ['-Y', key], targetFps: 2e6, tshark: true },
     { bench: `dissect -Y '${range}'`, args: ['-Y', range], tshark: false },
   ];
@@ -127,19 +126,24 @@ export async function benchDissect(capturePath: string, opts: { repeat?: number;
   const frames = await countFrames(capturePath);
   const repeat = opts.repeat ?? 2;
   const rows: BenchRow[] = [];
+  const tsharkOf = new Map<string, Timed>(); // by mode without -j: the -j rows compare with it
   for (const m of processModes(await keyFilter(capturePath, frames))) {
     const g = await best(process.execPath, [BIN, 'dissect', capturePath, ...m.args], repeat);
     if (g.status !== 0) throw new Error(`gretool dissect ${m.args.join(' ')} exited ${g.status}`);
     const j = m.args.indexOf('-j');
-    const jobs = j >= 0 ? Number(m.args[j + 1]) : defaultJobs(m.args.includes('-V'));
+    const jobs = j >= 0 ? Number(m.args[j + 1]) : 1;
     let note = jobs === 1 ? 'one thread; ' : `${jobs} worker threads; `;
     if (g.cpuSeconds !== null) note += `cpu ${g.cpuSeconds.toFixed(2)}s = ${Math.round(frames / g.cpuSeconds / 1000)}k frames/cpu-s`;
     let t: Timed | null = null;
     if (opts.tshark !== false && m.tshark) {
       t = await best('tshark', ['-r', capturePath, ...m.args], 1);
       if (t.status !== 0) throw new Error(`tshark ${m.args.join(' ')} exited ${t.status}`);
-      note += `; ${(t.seconds / g.seconds).toFixed(1)}x tshark wall`;
-      if (g.cpuSeconds && t.cpuSeconds) note += `, ${(t.cpuSeconds / g.cpuSeconds).toFixed(1)}x cpu`;
+      tsharkOf.set(m.bench, t);
+    }
+    const ref = t ?? tsharkOf.get(m.bench.replace(/ -j \d+$/, ''));
+    if (ref) {
+      note += `; ${(ref.seconds / g.seconds).toFixed(1)}x tshark wall`;
+      if (g.cpuSeconds && ref.cpuSeconds) note += `, ${(ref.cpuSeconds / g.cpuSeconds).toFixed(1)}x cpu`;
     }
     if (m.target) note += ` (target ${m.target}x)`;
     if (m.targetFps) note += ` (target ${m.targetFps / 1e6}M frames/s)`;

@@ -212,7 +212,7 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
     const slot = seq % SLOTS;
     const size = spanEnd - spanStart;
     let bytes = slotBytes[slot]!;
-    if (bytes === null || bytes.byteLength < size) bytes = slotBytes[slot] = new SharedArrayBuffer(Math.max(size, BATCH_BYTES));
+    if (bytes === null || bytes.byteLength < size) bytes = slotBytes[slot] = new SharedArrayBuffer(Math.max(2 * size, 64 << 10));
     new Uint8Array(bytes, 0, size).set(spanData!.subarray(spanStart, spanEnd));
     const metaBuf = slotMeta[slot]!;
     new Float64Array(metaBuf, 0, n * META).set(meta.subarray(0, n * META));

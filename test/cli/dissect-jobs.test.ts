@@ -30,7 +30,7 @@ writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
 
 /** Runs dissect with one thread and with `jobs` workers (small batches) and compares everything. */
 function same(file: string, args: string[], jobs = 2, batch = '97'): void {
-  const one = gretool(['dissect', '-j', '1', file, ...args]);
+  const one = gretool(['dissect', file, ...args]);
   const many = gretool(['dissect', '-j', String(jobs), file, ...args], { env: { GRETOOL_DISSECT_BATCH: batch } });
   assert.equal(many.status, one.status, `${args.join(' ')}: exit code\n${many.stderr}`);
   assert.equal(many.stderr, one.stderr, `${args.join(' ')}: stderr`);
@@ -79,10 +79,16 @@ test('pcapng interfaces and comments, colours and a truncated capture', () => {
   assert.match(r.stderr, /truncat|cut/i);
 });
 
-test('-j checks its value', () => {
-  const r = gretool(['dissect', '-j', '0', join(SAMPLES, 'mixed.pcap')]);
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, /-j 0/);
+test('-j checks its value; -j auto on a small file prints the same', () => {
+  for (const bad of ['0', 'x', '65']) {
+    const r = gretool(['dissect', '-j', bad, join(SAMPLES, 'mixed.pcap')]);
+    assert.equal(r.status, 2, bad);
+    assert.match(r.stderr, new RegExp(`-j ${bad}:`));
+  }
+  same(mixed, ['-V'], 1);
+  const auto = gretool(['dissect', '-j', 'auto', mixed]);
+  assert.equal(auto.status, 0);
+  assert.ok(auto.stdoutBytes.equals(gretool(['dissect', mixed]).stdoutBytes));
 });
 
 test('default worker threads: the whole tree from two cores on, lighter outputs from three', () => {

@@ -40,7 +40,7 @@ export interface DissectCliOptions {
   F?: string;
   /** -2: two passes (forward references of the session correlator). */
   '2'?: boolean;
-  /** -j: worker threads (1: none). */
+  /** -j: worker threads (1: none), or "auto". */
   jobs?: string;
   color?: boolean;
   debug?: boolean;
@@ -66,7 +66,7 @@ export function registerDissect(program: Command): Command {
     .option('-t <format>', `time column format: ${TIME_FORMATS.join('|')} (default r, relative)`)
     .option('-Y <filter>', 'display filter: only frames that match are printed and written')
     .option('-2', 'two passes: correlate the whole capture first, so a PBU also shows its PBA (gretool.pair.*); needs a file, not stdin')
-    .option('-j, --jobs <n>', 'worker threads for large files (default: by cores and output, see below; 1: none)')
+    .option('-j, --jobs <n>', 'dissect in n worker threads, or "auto" (by cores and output, files of 16 MB and more); default 1, none')
     .option('-w <file>', 'write the frames dissected (after -Y) to a capture file ("-" for stdout)')
     .addOption(new Option('-F <format>', 'format of the -w file (default pcapng)').choices(['pcap', 'pcapng', 'nsecpcap']))
     .option('--color', 'colour the summary (default: only on a terminal; NO_COLOR and FORCE_COLOR are honoured)')
@@ -79,9 +79,10 @@ Without -V, -x or -T the output is one summary line per frame, as tshark prints 
 frame is still printed ("[Malformed Packet]" in its Info) and the exit code stays 0. With -w
 nothing is printed unless -P, -V, -x or -T is given. -c counts frames read, as tshark does.
 
-Files of 16 MB and more are dissected by worker threads when it pays off: the whole tree (-V,
--T ek) from two cores on, lighter outputs (summary, fields) from three (at most 4 workers);
--j N sets the number, -j 1 turns them off. The output is the same, byte for byte. Runs that need one
+-j N dissects in N worker threads (the main thread reads and writes); the output is the same,
+byte for byte. Each worker costs memory (some 60 MB, 100 MB with -V) and a start-up, so one
+thread is the default; -j auto uses workers for files of 16 MB and more when they pay off: the
+whole tree (-V, -T ek) from two cores on, lighter outputs (summary, fields) from three, at most 4. Runs that need one
 thread stay in one: -w, -2, --debug, -T json, and under -Y whatever shows the time since the
 previous displayed frame (-t dd, -V, frame.time_delta_displayed).
 
@@ -170,8 +171,9 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
     if (parallelBlocker(spec, render, filter) === null) {
       const { defaultJobs, dissectInWorkers, worthWorkers } = await import('../../output/parallel.js');
       const heavy = plan.materialise.output.want === null;
-      const workers = jobs ?? defaultJobs(heavy);
-      if (workers > 1 && (jobs !== undefined || (worthWorkers(file) && (count === undefined || count >= MIN_PARALLEL_COUNT)))) {
+      const auto = jobs === 'auto';
+      const workers = auto ? defaultJobs(heavy) : jobs;
+      if (workers > 1 && (!auto || (worthWorkers(file) && (count === undefined || count >= MIN_PARALLEL_COUNT)))) {
         const job: DissectJob = { spec };
         if (opts.Y !== undefined) job.filter = opts.Y;
         await dissectInWorkers(file, {
@@ -260,9 +262,10 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   if (failure !== null) throw failure;
 }
 
-function parseJobs(s: string | undefined): number | undefined {
-  if (s === undefined) return undefined;
-  if (!/^[0-9]+$/.test(s) || Number(s) < 1 || Number(s) > 64) throw new UsageError(`-j ${s}: expected a number of worker threads (1 to 64)`);
+function parseJobs(s: string | undefined): number | 'auto' {
+  if (s === undefined) return 1;
+  if (s === 'auto') return 'auto';
+  if (!/^[0-9]+$/.test(s) || Number(s) < 1 || Number(s) > 64) throw new UsageError(`-j ${s}: expected a number of worker threads (1 to 64) or "auto"`);
   return Number(s);
 }
 
