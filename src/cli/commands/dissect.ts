@@ -82,9 +82,9 @@ nothing is printed unless -P, -V, -x or -T is given. -c counts frames read, as t
 -j N dissects in N worker threads (the main thread reads and writes); the output is the same,
 byte for byte. Each worker costs memory (some 60 MB, 100 MB with -V) and a start-up, so one
 thread is the default; -j auto uses workers for files of 16 MB and more when they pay off: the
-whole tree (-V, -T ek) from two cores on, lighter outputs (summary, fields) from three, at most 4. Runs that need one
-thread stay in one: -w, -2, --debug, -T json, and under -Y whatever shows the time since the
-previous displayed frame (-t dd, -V, frame.time_delta_displayed).
+whole tree (-V, -T ek) from two cores on, lighter outputs (summary, fields) from three, at
+most 4. Runs that need one thread stay in one: -w, -2, --debug, -T json, and under -Y whatever
+shows the time since the previous displayed frame (-t dd, -V, frame.time_delta_displayed).
 
 Generated fields (gretool's own, listed by \`gretool fields gretool\`):
   gretool.session            binding id (as in \`gretool sessions\`) of a data frame, PBU or PBA
