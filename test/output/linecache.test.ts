@@ -8,10 +8,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineFields } from '../../src/engine/fields.js';
-import { GENERATED, type Packet } from '../../src/engine/packet.js';
-import { packetOf } from './util.js';
-import { nodeLabel, writeNodeLine } from '../../src/output/format.js';
+import { GENERATED } from '../../src/engine/packet.js';
 import { TextBuf } from '../../src/engine/textbuf.js';
+import { writeNodeLine } from '../../src/output/format.js';
+import { cachedLine, packetOf, uncachedLine } from './util.js';
 
 const F = defineFields({
   proto: { abbrev: 'lctest', name: 'Line Cache Test', type: 'protocol' },
@@ -28,17 +28,8 @@ const F = defineFields({
 
 const frame = packetOf;
 
-/** The line of `node` at `level` through the cache. */
-function line(p: Packet, node: number, level: number): string {
-  const out = new TextBuf(16);
-  writeNodeLine(out, p, node, level);
-  return out.toString();
-}
-
-/** The line of `node` at `level`, built from the uncached label. */
-function expected(p: Packet, node: number, level: number): string {
-  return ' '.repeat(4 * level) + nodeLabel(p, node) + '\n';
-}
+const line = cachedLine;
+const expected = uncachedLine;
 
 test('cached integer lines follow the value, the level and the generated flag', () => {
   for (let round = 0; round < 3; round++) {

@@ -13,12 +13,12 @@ import { defineFields } from '../../src/engine/fields.js';
 import { bytesKey, keyedLine, nodeKey, numKey, stackKey } from '../../src/engine/label.js';
 import { GENERATED, HIDDEN, type Packet } from '../../src/engine/packet.js';
 import { TextBuf } from '../../src/engine/textbuf.js';
-import { nodeLabel, writeNodeLine } from '../../src/output/format.js';
+import { nodeLabel } from '../../src/output/format.js';
 import { DetailWriter } from '../../src/output/detail.js';
 import { TreeIndex } from '../../src/output/treeindex.js';
 import { writeHexDump } from '../../src/output/hexdump.js';
 import { rel } from '../helpers/cli.js';
-import { packetOf, render, VARIED, VARIED_NG } from './util.js';
+import { cachedLine, packetOf, render, uncachedLine, VARIED, VARIED_NG } from './util.js';
 
 /** "Keyed Test, A: 1, B: 2" from the bytes at 1 and 2 (just the name unless 3 bytes are captured). */
 function pairLabel(p: Packet, node: number, out: TextBuf): void {
@@ -65,17 +65,8 @@ const F = defineFields({
   y: { abbrev: 'lktest.y', name: 'Y', type: 'uint16', base: 'hex' },
 });
 
-/** The line of `node` at `level` through the caches. */
-function line(p: Packet, node: number, level: number): string {
-  const out = new TextBuf(16);
-  writeNodeLine(out, p, node, level);
-  return out.toString();
-}
-
-/** The line of `node` at `level`, built from the uncached label. */
-function expected(p: Packet, node: number, level: number): string {
-  return ' '.repeat(4 * level) + nodeLabel(p, node) + '\n';
-}
+const line = cachedLine;
+const expected = uncachedLine;
 
 function checkAll(p: Packet, nodes: number[]): void {
   for (const n of nodes) for (const level of [0, 1, 2, 7, 8]) assert.equal(line(p, n, level), expected(p, n, level), `node ${n} level ${level}`);

@@ -1,6 +1,7 @@
 /** Helpers for the output tests: run gretool's writers in-process over a capture, and tshark. */
 import { TextBuf } from '../../src/engine/textbuf.js';
 import { dissectCapture, type DissectOptions } from '../../src/output/dissect.js';
+import { nodeLabel, writeNodeLine } from '../../src/output/format.js';
 import { Packet } from '../../src/engine/packet.js';
 import { run, rel } from '../helpers/cli.js';
 import { TSHARK_PREFS } from '../helpers/parity.js';
@@ -31,4 +32,16 @@ export function packetOf(bytes: number[]): Packet {
   p.caplen = bytes.length;
   p.origlen = bytes.length;
   return p;
+}
+
+/** The -V line of `node` at `level`, through the line caches. */
+export function cachedLine(p: Packet, node: number, level: number): string {
+  const out = new TextBuf(16);
+  writeNodeLine(out, p, node, level);
+  return out.toString();
+}
+
+/** The -V line of `node` at `level`, built from the uncached label. */
+export function uncachedLine(p: Packet, node: number, level: number): string {
+  return ' '.repeat(4 * level) + nodeLabel(p, node) + '\n';
 }
