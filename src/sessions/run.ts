@@ -4,7 +4,7 @@
  * this for pass 1 of -2, feeding the session hook's tracker).
  */
 import '../dissectors/index.js';
-import { openCapture, type CaptureReader, type CaptureSource, type CaptureWarning } from '../capture/index.js';
+import { openCapture, type CaptureReader, type CaptureSource, type CaptureWarning, type PacketRecord } from '../capture/index.js';
 import { Pipeline } from '../engine/pipeline.js';
 import type { Correlator } from './correlator.js';
 import { SessionTracker } from './attach.js';
@@ -46,15 +46,12 @@ export interface CorrelateResult {
 /** Correlates every frame of a capture (path, '-' for stdin, bytes or a stream). */
 export async function correlateCapture(source: CaptureSource | CaptureReader, opts: CorrelateOptions = {}): Promise<CorrelateResult> {
   const reader = isReader(source) ? source : await openCapture(source);
-  // only what the Extractor reads is materialised, and no summary column
-  const pipeline = new Pipeline({ debug: opts.debug ?? false, want: extractorWant(), columns: false });
   const tracker = opts.tracker ?? new SessionTracker({ annotate: false, listeners: opts.listeners });
+  const records = new RecordCorrelator(tracker, opts);
   const max = opts.count ?? Infinity;
   const every = opts.progressEvery ?? 65536;
   const onProgress = opts.onProgress;
   const fileSize = reader.info.fileSize;
-  const fast = opts.fastPath === false ? null : new FastPath({ signalling: true });
-  const correlator = tracker.correlator;
   let frames = 0;
   let lastOffset = 0;
   let error: unknown;
@@ -62,14 +59,7 @@ export async function correlateCapture(source: CaptureSource | CaptureReader, op
     outer: for (;;) {
       let rec;
       while ((rec = reader.next()) !== null) {
-        if (fast === null) tracker.feed(pipeline.dissect(rec));
-        else {
-          const k = fast.decode(rec);
-          if (k === FAST_DATA) correlator.data(fast.data);
-          else if (k === FAST_FALLBACK) tracker.feed(pipeline.dissect(rec));
-          else if (k === FAST_PBU) correlator.pbu(fast.signal);
-          else if (k === FAST_PBA) correlator.pba(fast.signal);
-        }
+        records.feed(rec);
         frames++;
         if (onProgress !== undefined && frames % every === 0) onProgress(frames, rec.fileOffset, fileSize);
         lastOffset = rec.fileOffset;
@@ -87,6 +77,47 @@ export async function correlateCapture(source: CaptureSource | CaptureReader, op
   const out: CorrelateResult = { correlator: tracker.correlator, frames, warnings: reader.warnings };
   if (error !== undefined) out.error = error;
   return out;
+}
+
+/**
+ * Feeds capture records one by one to a tracker's correlator, without writing generated fields:
+ * common data frames and clean PBU/PBA through the fast paths (fastpath.ts, fastsig.ts), the
+ * rest dissected with only the Extractor's fields. `correlateCapture` and the workers of
+ * `gretool dissect -j` (for the frames other workers print) use it.
+ */
+export class RecordCorrelator {
+  private readonly pipeline: Pipeline;
+  private readonly fast: FastPath | null;
+
+  constructor(
+    readonly tracker: SessionTracker,
+    opts: { debug?: boolean; fastPath?: boolean } = {},
+  ) {
+    // only what the Extractor reads is materialised, and no summary column
+    this.pipeline = new Pipeline({ debug: opts.debug ?? false, want: extractorWant(), columns: false });
+    this.fast = opts.fastPath === false ? null : new FastPath({ signalling: true });
+  }
+
+  feed(rec: PacketRecord): void {
+    const fast = this.fast;
+    const tracker = this.tracker;
+    let k = FAST_FALLBACK;
+    if (fast !== null) {
+      k = fast.decode(rec);
+      const c = tracker.correlator;
+      if (k === FAST_DATA) return void c.data(fast.data);
+      if (k === FAST_PBU) return void c.pbu(fast.signal);
+      if (k === FAST_PBA) return void c.pba(fast.signal);
+    }
+    if (k !== FAST_FALLBACK) return;
+    const annotate = tracker.annotate;
+    tracker.annotate = false;
+    try {
+      tracker.feed(this.pipeline.dissect(rec));
+    } finally {
+      tracker.annotate = annotate;
+    }
+  }
 }
 
 function isReader(x: unknown): x is CaptureReader {

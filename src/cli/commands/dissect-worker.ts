@@ -9,7 +9,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import '../../dissectors/index.js';
 import type { CaptureInfo, PacketRecord } from '../../capture/types.js';
 import { TextBuf } from '../../engine/textbuf.js';
-import { Pipeline } from '../../engine/pipeline.js';
 import { compileDisplayFilter, dissectCapture } from '../../output/dissect.js';
 import { BatchReader, type BatchMessage, type BatchResult } from '../../output/parallel.js';
 import { planRun, Renderer, type RenderSpec } from './dissect-plan.js';
@@ -32,24 +31,10 @@ async function serve(job: DissectJob, info: CaptureInfo): Promise<void> {
   const plan = await planRun(render, filter, false);
   const session = plan.session;
   if (session !== null) {
-    // the other workers' frames: correlated as `gretool sessions` does (fast path for common
-    // data frames, else the Extractor's fields only), without writing generated fields
-    const [{ extractorWant }, { FastPath, FAST_DATA, FAST_FALLBACK }] = await Promise.all([import('../../sessions/extract.js'), import('../../sessions/fastpath.js')]);
-    const light = new Pipeline({ want: extractorWant(), columns: false });
-    const fast = new FastPath();
-    const tracker = session.tracker;
-    reader.onForeign = (rec: PacketRecord) => {
-      const k = fast.decode(rec);
-      if (k === FAST_DATA) tracker.correlator.data(fast.data);
-      else if (k === FAST_FALLBACK) {
-        tracker.annotate = false;
-        try {
-          tracker.feed(light.dissect(rec));
-        } finally {
-          tracker.annotate = true;
-        }
-      }
-    };
+    // the other workers' frames: correlated as `gretool sessions` does, without generated fields
+    const { RecordCorrelator } = await import('../../sessions/run.js');
+    const records = new RecordCorrelator(session.tracker);
+    reader.onForeign = (rec: PacketRecord) => records.feed(rec);
   }
   reader.onBatch = (b) => {
     if (b.hasPrev) render.time.setPrevious(b.prevSec, b.prevNsec);
