@@ -119,12 +119,21 @@ export interface ParallelOptions {
   batchRecords?: number;
 }
 
+export interface ParallelResult {
+  /** Records read. */
+  read: number;
+  warnings: CaptureWarning[];
+  /** The reading error that ended the capture early (everything read before it was written). */
+  error?: unknown;
+}
+
 /**
  * Dissects `source` in `o.workers` worker threads and writes their output to `o.sink` in
- * capture order. Rejects like dissectCapture: a reading error after everything before it was
- * printed; a worker's failure as an internal error.
+ * capture order. A reading error ends the run after everything read before it was written and
+ * is returned (with the reader's warnings) for the caller to report; a worker's failure rejects
+ * as an internal error.
  */
-export async function dissectInWorkers(source: string, o: ParallelOptions): Promise<{ read: number; warnings: CaptureWarning[] }> {
+export async function dissectInWorkers(source: string, o: ParallelOptions): Promise<ParallelResult> {
   const reader = await openCapture(source);
   const W = o.workers;
   const results = new Map<number, BatchResult>();
@@ -268,7 +277,7 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
       }
     } catch (err) {
       if (failure !== null) throw failure;
-      readError = err; // printed after everything read before it
+      readError = err; // reported after everything read before it
     }
     await flush();
     for (const w of pool) w.postMessage({ type: 'end' });
@@ -280,9 +289,9 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
     await Promise.all(exited);
     await reader.close();
   }
-  for (const w of reader.warnings) process.stderr.write(`gretool: warning: ${w.frame !== undefined ? `frame ${w.frame}: ` : ''}${w.message}\n`);
-  if (readError !== null) throw readError;
-  return { read, warnings: reader.warnings };
+  const result: ParallelResult = { read, warnings: reader.warnings };
+  if (readError !== null) result.error = readError;
+  return result;
 }
 
 function addRecord(meta: Float64Array, n: number, rec: PacketRecord, spanStart: number): void {

@@ -11,7 +11,7 @@
  * from the field ids). Other runs (summary, `-T fields -e gre.key`) pay nothing for them.
  */
 import { Option, type Command } from 'commander';
-import { createCaptureWriter, type CaptureReader, type CaptureWriter, type WriterInterface } from '../../capture/index.js';
+import { createCaptureWriter, type CaptureReader, type CaptureWarning, type CaptureWriter, type WriterInterface } from '../../capture/index.js';
 import { GretoolError, UsageError } from '../../errors.js';
 import { fieldByName } from '../../engine/fields.js';
 import { ByteSink } from '../../output/sink.js';
@@ -176,7 +176,7 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
       if (workers > 1 && (!auto || (worthWorkers(file) && (count === undefined || count >= MIN_PARALLEL_COUNT)))) {
         const job: DissectJob = { spec };
         if (opts.Y !== undefined) job.filter = opts.Y;
-        await dissectInWorkers(file, {
+        const r = await dissectInWorkers(file, {
           workers,
           workerUrl: new URL('./dissect-worker.js', import.meta.url),
           job,
@@ -188,6 +188,8 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
           // the whole tree is some kilobytes a frame: smaller batches keep the texts in flight small
           batchRecords: heavy ? 256 : 2048,
         });
+        printWarnings(r.warnings);
+        if (r.error !== undefined) throw r.error;
         return;
       }
     }
@@ -248,7 +250,7 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
         if (capWriter) await capWriter.drain();
       },
     });
-    for (const w of result.warnings) process.stderr.write(`gretool: warning: ${w.frame !== undefined ? `frame ${w.frame}: ` : ''}${w.message}\n`);
+    printWarnings(result.warnings);
   } catch (err) {
     failure = err;
   }
@@ -260,6 +262,11 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
     if (capWriter) await (capWriter as CaptureWriter).close();
   }
   if (failure !== null) throw failure;
+}
+
+/** The reader's warnings, on stderr after the output. */
+function printWarnings(warnings: readonly CaptureWarning[]): void {
+  for (const w of warnings) process.stderr.write(`gretool: warning: ${w.frame !== undefined ? `frame ${w.frame}: ` : ''}${w.message}\n`);
 }
 
 function parseJobs(s: string | undefined): number | 'auto' {
