@@ -1,9 +1,10 @@
 /**
  * What `gretool sessions` prints: the stable JSON document (docs/sessions-schema.md), CSV, and
- * the human tables (cli-table3, colour decided once by the caller).
+ * the human tables (drawn as cli-table3 draws them, by src/output/table.ts in linear time; colour
+ * decided once by the caller).
  */
-import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
+import { tableLines } from '../output/table.js';
 import { type Correlator, type UnattributedAggregate, UNATTRIBUTED_FRAME_CAP, statusName } from './correlator.js';
 import {
   DIR_DOWN,
@@ -324,8 +325,9 @@ const STATE_STYLE: Record<string, keyof ChalkInstance> = {
   expired: 'magenta',
 };
 
-function newTable(head: string[], style: TableStyle): Table.Table {
-  return new Table({ head, style: { ...style, 'padding-left': 1, 'padding-right': 1 }, wordWrap: false });
+/** A cli-table3 table `{ head, style: { ...style, padding 1 / 1 }, wordWrap: false }`, line by line. */
+function table(head: string[], rows: string[][], style: TableStyle): Generator<string> {
+  return tableLines({ head, style: { ...style, 'padding-left': 1, 'padding-right': 1 } }, rows);
 }
 
 export interface SessionsTextOptions {
@@ -339,77 +341,83 @@ export interface SessionsTextOptions {
 
 /** The human report: summary, bindings, unattributed traffic, unanswered PBUs, unsolicited PBAs. */
 export function sessionsText(j: SessionsJson, chalk: ChalkInstance, style: TableStyle, opts: SessionsTextOptions = {}): string {
+  return [...sessionsTextLines(j, chalk, style, opts)].join('\n') + '\n';
+}
+
+/**
+ * sessionsText line by line, without the newlines (each line + '\n', concatenated, is
+ * sessionsText): for writing a large report without building it as one string.
+ */
+export function* sessionsTextLines(j: SessionsJson, chalk: ChalkInstance, style: TableStyle, opts: SessionsTextOptions = {}): Generator<string> {
   const s = j.summary;
-  const out: string[] = [];
-  out.push(
-    `${s.frames} frames correlated: ${s.pbus} PBU, ${s.pbas} PBA, ${s.dataFrames} tunnelled data ` +
-      `(${s.attributedFrames} attributed, ${s.unattributedFrames} unattributed)`,
-  );
-  out.push('');
-  out.push(chalk.bold(`Bindings (${j.bindings.length})`));
-  if (j.bindings.length === 0) out.push('  (none)');
+  yield `${s.frames} frames correlated: ${s.pbus} PBU, ${s.pbas} PBA, ${s.dataFrames} tunnelled data ` +
+    `(${s.attributedFrames} attributed, ${s.unattributedFrames} unattributed)`;
+  yield '';
+  yield chalk.bold(`Bindings (${j.bindings.length})`);
+  if (j.bindings.length === 0) yield '  (none)';
   else if (!opts.wide) {
-    const t = newTable(['ID', 'MN identifier', 'MAG (Proxy-CoA)', 'LMA', 'Transport', 'GRE', 'DL key', 'UL key', 'State', 'Frames up/down'], style);
+    const head = ['ID', 'MN identifier', 'MAG (Proxy-CoA)', 'LMA', 'Transport', 'GRE', 'DL key', 'UL key', 'State', 'Frames up/down'];
+    const rows: string[][] = [];
     const hex = (k: number | null) => (k === null ? '-' : '0x' + k.toString(16).padStart(8, '0'));
     for (const b of j.bindings) {
       const st = STATE_STYLE[b.state];
-      t.push([
+      rows.push([
         String(b.id), b.mnId || '-', b.mag, b.lma, b.transport, b.greMode, hex(b.downlinkKey), hex(b.uplinkKey),
         st ? (chalk[st] as (x: string) => string)(b.state) : b.state, `${b.uplink.frames} / ${b.downlink.frames}`,
       ]);
     }
-    out.push(t.toString());
-    out.push(chalk.dim('  (--wide: home addresses, TLV, lifetime, bytes, sequence gaps, history)'));
+    yield* table(head, rows, style);
+    yield chalk.dim('  (--wide: home addresses, TLV, lifetime, bytes, sequence gaps, history)');
   } else {
-    const t = newTable(
-      ['ID', 'MN identifier', 'Home address', 'MAG (Proxy-CoA)', 'LMA', 'Transport', 'GRE', 'DL key', 'UL key', 'TLV', 'State', 'Lifetime', 'Uplink', 'Downlink', 'History'],
-      style,
-    );
+    const head = ['ID', 'MN identifier', 'Home address', 'MAG (Proxy-CoA)', 'LMA', 'Transport', 'GRE', 'DL key', 'UL key', 'TLV', 'State', 'Lifetime', 'Uplink', 'Downlink', 'History'];
+    const rows: string[][] = [];
     for (const b of j.bindings) {
       const home = [...b.hnp, ...(b.ipv4HomeAddress ? [b.ipv4HomeAddress] : [])].join('\n') || '-';
       const st = STATE_STYLE[b.state];
       const stateText = st ? (chalk[st] as (x: string) => string)(b.state) : b.state;
       const traffic = (x: TrafficJson) =>
         `${x.frames} fr / ${x.bytes} B` + (x.seqGaps ? `\n${x.seqGaps} seq gap${x.seqGaps > 1 ? 's' : ''} (${x.seqMissing} lost)` : '');
-      t.push([
+      rows.push([
         String(b.id), b.mnId || '-', home, b.mag, b.lma, b.transport, b.greMode, keyText(b.downlinkKey, '\n'), keyText(b.uplinkKey, '\n'),
         b.tlv ? 'yes' : 'no', stateText, b.lifetime ? `${b.lifetime} s` : '-', traffic(b.uplink), traffic(b.downlink), historyText(b.history),
       ]);
     }
-    out.push(t.toString());
+    yield* table(head, rows, style);
   }
-  out.push('');
-  out.push(chalk.bold(`Unattributed tunnelled traffic (${j.unattributed.length})`));
-  if (j.unattributed.length === 0) out.push('  (none)');
+  yield '';
+  yield chalk.bold(`Unattributed tunnelled traffic (${j.unattributed.length})`);
+  if (j.unattributed.length === 0) yield '  (none)';
   else {
-    const t = newTable(['GRE key', 'Source', 'Destination', 'Direction', 'Encap', 'Reason', 'Binding?', 'Frames', 'Bytes', 'Frame numbers'], style);
+    const head = ['GRE key', 'Source', 'Destination', 'Direction', 'Encap', 'Reason', 'Binding?', 'Frames', 'Bytes', 'Frame numbers'];
+    const rows: string[][] = [];
     for (const u of j.unattributed) {
       const nums = u.frameNumbers.slice(0, 8).join(' ') + (u.frames > 8 ? ` … ${u.lastFrame}` : '');
-      t.push([
+      rows.push([
         keyText(u.key, '\n'), u.src, u.dst, u.direction ?? '-', u.encapsulation,
         Object.entries(u.reasons).map(([k, v]) => (Object.keys(u.reasons).length > 1 ? `${k} (${v})` : k)).join('\n'),
         u.bindingId === null ? '-' : String(u.bindingId), String(u.frames), String(u.bytes), nums,
       ]);
     }
-    out.push(t.toString());
+    yield* table(head, rows, style);
   }
   if (j.unansweredPbus.length) {
-    out.push('');
-    out.push(chalk.bold(`Unanswered PBUs (${j.unansweredPbus.length})`));
-    const t = newTable(['Frame', 'MAG', 'LMA', 'Seq', 'MN identifier', 'Kind', 'Binding', 'Retransmissions'], style);
+    yield '';
+    yield chalk.bold(`Unanswered PBUs (${j.unansweredPbus.length})`);
+    const head = ['Frame', 'MAG', 'LMA', 'Seq', 'MN identifier', 'Kind', 'Binding', 'Retransmissions'];
+    const rows: string[][] = [];
     for (const u of j.unansweredPbus) {
-      t.push([String(u.frame), u.mag, u.lma, String(u.seq), u.mnId ?? '-', u.kind, String(u.bindingId), u.retransmissions.join(' ') || '-']);
+      rows.push([String(u.frame), u.mag, u.lma, String(u.seq), u.mnId ?? '-', u.kind, String(u.bindingId), u.retransmissions.join(' ') || '-']);
     }
-    out.push(t.toString());
+    yield* table(head, rows, style);
   }
   if (j.unsolicitedPbas.length) {
-    out.push('');
-    out.push(chalk.bold(`Unsolicited PBAs (${j.unsolicitedPbas.length})`));
-    const t = newTable(['Frame', 'LMA', 'MAG', 'Seq', 'MN identifier', 'Status', 'Binding?'], style);
+    yield '';
+    yield chalk.bold(`Unsolicited PBAs (${j.unsolicitedPbas.length})`);
+    const head = ['Frame', 'LMA', 'MAG', 'Seq', 'MN identifier', 'Status', 'Binding?'];
+    const rows: string[][] = [];
     for (const u of j.unsolicitedPbas) {
-      t.push([String(u.frame), u.lma, u.mag, String(u.seq), u.mnId ?? '-', `${u.status} (${statusName(u.status)})`, u.bindingId === null ? '-' : String(u.bindingId)]);
+      rows.push([String(u.frame), u.lma, u.mag, String(u.seq), u.mnId ?? '-', `${u.status} (${statusName(u.status)})`, u.bindingId === null ? '-' : String(u.bindingId)]);
     }
-    out.push(t.toString());
+    yield* table(head, rows, style);
   }
-  return out.join('\n') + '\n';
 }

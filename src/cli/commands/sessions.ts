@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { colorFlag, decideColor, makeChalk, tableStyle } from '../color.js';
 import { correlateCapture } from '../../sessions/run.js';
-import { sessionsCsv, sessionsJson, sessionsText, type CsvTable } from '../../sessions/report.js';
+import { sessionsCsv, sessionsJson, sessionsTextLines, type CsvTable } from '../../sessions/report.js';
 
 interface SessionsOptions {
   format: 'table' | 'json' | 'csv';
@@ -54,6 +54,19 @@ async function write(s: string): Promise<void> {
   await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
 }
 
+/** Writes text lines (each followed by '\n') in chunks of about 64 KiB, not as one string. */
+async function writeLines(lines: Iterable<string>): Promise<void> {
+  let chunk = '';
+  for (const line of lines) {
+    chunk += line + '\n';
+    if (chunk.length >= 1 << 16) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  if (chunk !== '') await write(chunk);
+}
+
 export async function runSessions(file: string, opts: SessionsOptions): Promise<void> {
   const progress = progressReporter(opts.progress);
   let result;
@@ -68,7 +81,7 @@ export async function runSessions(file: string, opts: SessionsOptions): Promise<
   else if (opts.format === 'csv') await write(sessionsCsv(json, opts.csvTable));
   else {
     const choice = decideColor({ flag: colorFlag(opts) });
-    await write(sessionsText(json, makeChalk(choice), tableStyle(choice), { wide: opts.wide === true }));
+    await writeLines(sessionsTextLines(json, makeChalk(choice), tableStyle(choice), { wide: opts.wide === true }));
   }
   // a capture cut mid-record: everything read was reported; now the input error (exit 3)
   if (result.error !== undefined) throw result.error;
