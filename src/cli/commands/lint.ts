@@ -13,10 +13,11 @@ import { EXIT } from '../exit-codes.js';
 import { GretoolError, OutputError, UsageError } from '../../errors.js';
 import { FAIL_ON, parseFailOn, parseSeverityAssignments, resolvePolicy, type LintPolicy } from '../../lint/config.js';
 import { lintCaptures } from '../../lint/run.js';
-import { lintText } from '../../lint/format/text.js';
-import { lintJson } from '../../lint/format/json.js';
-import { lintJunit } from '../../lint/format/junit.js';
-import { lintSarif } from '../../lint/format/sarif.js';
+import { lintTextChunks } from '../../lint/format/text.js';
+import { lintJsonChunks } from '../../lint/format/json.js';
+import { lintJunitChunks } from '../../lint/format/junit.js';
+import { lintSarifChunks } from '../../lint/format/sarif.js';
+import { writeChunks } from '../../lint/format/stream.js';
 import { ruleRows, rulesMarkdown, rulesTable } from '../../lint/format/rules.js';
 
 type Format = 'text' | 'json' | 'junit' | 'sarif' | 'table' | 'markdown';
@@ -70,16 +71,30 @@ function progressBar(enabled: boolean, files: readonly string[]) {
   };
 }
 
-async function emit(text: string, output: string | undefined): Promise<void> {
+/**
+ * Writes the report, piece by piece with back-pressure (the report never exists as one string),
+ * to stdout or to a file; a file that cannot be created or written is an output error (exit 4).
+ */
+async function emit(chunks: Iterable<string>, output: string | undefined): Promise<void> {
   if (output === undefined || output === '-') {
-    if (!process.stdout.write(text)) await new Promise<void>((r) => process.stdout.once('drain', () => r()));
+    await writeChunks(chunks, process.stdout);
     return;
   }
-  await new Promise<void>((resolve, reject) => {
-    const ws = createWriteStream(output);
-    ws.on('error', (e) => reject(new OutputError(`cannot write ${output}: ${e.message}`, { cause: e })));
-    ws.end(text, () => resolve());
+  const ws = createWriteStream(output);
+  let failure: Error | undefined;
+  ws.on('error', (e) => {
+    failure ??= e;
   });
+  const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+  try {
+    await writeChunks(chunks, ws);
+  } catch (e) {
+    failure ??= e as Error;
+  }
+  if (failure === undefined) ws.end();
+  else ws.destroy();
+  await closed;
+  if (failure !== undefined) throw new OutputError(`cannot write ${output}: ${failure.message}`, { cause: failure });
 }
 
 export async function runLint(files: string[], opts: LintOptions): Promise<void> {
@@ -97,9 +112,9 @@ export async function runLint(files: string[], opts: LintOptions): Promise<void>
   const choice = decideColor({ flag: colorFlag(opts), isTTY: opts.output === undefined || opts.output === '-' ? process.stdout.isTTY === true : false });
   if (opts.listRules) {
     const fmt = opts.format ?? 'table';
-    if (fmt === 'json') return emit(JSON.stringify(ruleRows(policy), null, 2) + '\n', opts.output);
-    if (fmt === 'markdown') return emit(rulesMarkdown(), opts.output);
-    if (fmt === 'table' || fmt === 'text') return emit(rulesTable(policy, makeChalk(choice), tableStyle(choice)), opts.output);
+    if (fmt === 'json') return emit([JSON.stringify(ruleRows(policy), null, 2) + '\n'], opts.output);
+    if (fmt === 'markdown') return emit([rulesMarkdown()], opts.output);
+    if (fmt === 'table' || fmt === 'text') return emit([rulesTable(policy, makeChalk(choice), tableStyle(choice))], opts.output);
     throw new UsageError(`--list-rules prints --format table, json or markdown, not ${fmt}`);
   }
   if (files.length === 0) throw new UsageError('lint needs at least one capture file ("-" for stdin), or --list-rules');
@@ -121,12 +136,9 @@ export async function runLint(files: string[], opts: LintOptions): Promise<void>
     throw new GretoolError(e.code as GretoolError['code'], e.message);
   }
   for (const c of report.captures) for (const w of c.warnings) process.stderr.write(`gretool: warning: ${c.capture}: ${w}\n`);
-  let text: string;
-  if (fmt === 'json') text = JSON.stringify(lintJson(report), null, 2) + '\n';
-  else if (fmt === 'junit') text = lintJunit(report);
-  else if (fmt === 'sarif') text = JSON.stringify(lintSarif(report), null, 2) + '\n';
-  else text = lintText(report, makeChalk(choice));
-  await emit(text, opts.output);
+  const chunks =
+    fmt === 'json' ? lintJsonChunks(report) : fmt === 'junit' ? lintJunitChunks(report) : fmt === 'sarif' ? lintSarifChunks(report) : lintTextChunks(report, makeChalk(choice));
+  await emit(chunks, opts.output);
   for (const c of report.captures) if (c.error && fmt !== 'text') process.stderr.write(`gretool: ${c.error.message}\n`);
   if (report.summary.inputErrors > 0) {
     if (fmt === 'text') for (const c of report.captures) if (c.error) process.stderr.write(`gretool: ${c.error.message}\n`);

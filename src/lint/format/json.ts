@@ -1,11 +1,30 @@
 /**
  * `--format json`: { tool, captures, findings: [{ rule, severity, frames, session, message,
  * spec, capture, occurrences, framesTruncated }], summary }. Documented in docs/lint.md.
+ *
+ * `lintJson` builds the whole object (library API); the CLI writes `lintJsonChunks`, the same
+ * text as JSON.stringify(lintJson(report), null, 2) + '\n' in pieces, one finding at a time.
  */
 import { VERSION } from '../../version.js';
+import type { Finding } from '../engine.js';
 import type { LintReport } from '../run.js';
+import { jsonChunks, LazyArray } from './stream.js';
 
-export function lintJson(report: LintReport): unknown {
+function jsonFinding(f: Finding): unknown {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    frames: f.frames,
+    session: f.session,
+    message: f.message,
+    spec: f.spec,
+    capture: f.capture,
+    occurrences: f.occurrences,
+    framesTruncated: f.framesTruncated,
+  };
+}
+
+function jsonDocument(report: LintReport, findings: unknown): unknown {
   return {
     tool: { name: 'gretool', version: VERSION },
     captures: report.captures.map((c) => ({
@@ -17,17 +36,17 @@ export function lintJson(report: LintReport): unknown {
       error: c.error ?? null,
       dropped: c.dropped,
     })),
-    findings: report.findings.map((f) => ({
-      rule: f.rule,
-      severity: f.severity,
-      frames: f.frames,
-      session: f.session,
-      message: f.message,
-      spec: f.spec,
-      capture: f.capture,
-      occurrences: f.occurrences,
-      framesTruncated: f.framesTruncated,
-    })),
+    findings,
     summary: report.summary,
   };
+}
+
+export function lintJson(report: LintReport): unknown {
+  return jsonDocument(report, report.findings.map(jsonFinding));
+}
+
+/** The JSON report as text (indented by 2, final line feed), in pieces. */
+export function* lintJsonChunks(report: LintReport): Generator<string> {
+  yield* jsonChunks(jsonDocument(report, new LazyArray(report.findings, jsonFinding)));
+  yield '\n';
 }

@@ -14,6 +14,7 @@ import type { Finding } from '../engine.js';
 import { RULES } from '../rules/index.js';
 import { specText, specUri, refText, type Rule, type Severity } from '../rule.js';
 import type { LintReport } from '../run.js';
+import { jsonChunks, LazyArray } from './stream.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -68,14 +69,11 @@ function fingerprint(f: Finding): string {
   return createHash('sha256').update(`${f.rule}\n${f.capture}\n${f.frames.join(',')}\n${f.session ?? ''}`).digest('hex').slice(0, 32);
 }
 
-export function lintSarif(report: LintReport): unknown {
+/** The SARIF result of each finding (indices into the driver's rules and the run's artifacts). */
+function resultMapper(report: LintReport): (f: Finding) => unknown {
   const ruleIndex = new Map(RULES.map((r, i) => [r.id, i]));
-  const artifacts = report.captures.map((c) => ({
-    location: { uri: pathToUri(c.capture) },
-    properties: { frames: c.frames },
-  }));
   const artIndex = new Map(report.captures.map((c, i) => [c.capture, i]));
-  const results = report.findings.map((f) => {
+  return (f) => {
     const ai = artIndex.get(f.capture) ?? 0;
     const uri = pathToUri(f.capture);
     const [first, ...rest] = f.frames;
@@ -91,7 +89,15 @@ export function lintSarif(report: LintReport): unknown {
       occurrenceCount: f.occurrences,
       properties: { frames: f.frames, framesTruncated: f.framesTruncated, session: f.session, spec: f.spec, capture: f.capture },
     };
-  });
+  };
+}
+
+/** The SARIF log around its results (an array, or a LazyArray for lintSarifChunks). */
+function sarifLog(report: LintReport, results: unknown): unknown {
+  const artifacts = report.captures.map((c) => ({
+    location: { uri: pathToUri(c.capture) },
+    properties: { frames: c.frames },
+  }));
   const notifications = report.captures
     .filter((c) => c.error)
     .map((c) => ({ level: 'error', message: { text: c.error!.message.includes(c.capture) ? c.error!.message : `${c.capture}: ${c.error!.message}` }, descriptor: { id: c.error!.code } }));
@@ -123,4 +129,18 @@ export function lintSarif(report: LintReport): unknown {
       },
     ],
   };
+}
+
+/** The SARIF log as an object (library API). */
+export function lintSarif(report: LintReport): unknown {
+  return sarifLog(report, report.findings.map(resultMapper(report)));
+}
+
+/**
+ * The SARIF log as text, in pieces: the same bytes as JSON.stringify(lintSarif(report), null, 2)
+ * + '\n', one result at a time (what `gretool lint --format sarif` writes).
+ */
+export function* lintSarifChunks(report: LintReport): Generator<string> {
+  yield* jsonChunks(sarifLog(report, new LazyArray(report.findings, resultMapper(report))));
+  yield '\n';
 }
