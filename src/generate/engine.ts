@@ -26,7 +26,7 @@ interface Entry extends QueueEntry {
 import { applyOverrides, buildFrame, compileFrame, type FrameSpec, type LayerSpec } from './frames.js';
 import type { Addr6Words, Template } from './layer.js';
 import { ipv4Bytes, ipv6Bytes, put16, put32 } from './layer.js';
-import { faultByName, isDataFault, isSessionFault, isSignalFault, type DataContext, type DataFault, type ExchangeKind, type Quirks, type SignalContext, type SignalFault } from './faults.js';
+import { faultByName, isDataFault, isSessionFault, isSignalFault, unmetNeed, type DataContext, type DataFault, type ExchangeKind, type Quirks, type SignalContext, type SignalFault } from './faults.js';
 import { lifetimeUnits, pbaFrame, pbuFrame, tunnelLayers, type Endpoint, type MnIdentity, type PbaParams, type PbuParams, type TunnelState } from './messages.js';
 import type {
   AttachEvent,
@@ -88,6 +88,11 @@ export interface GenerateStats {
   spanSeconds: number;
   /** Faults that changed at least one frame (or session). */
   faultsApplied: Set<string>;
+  /**
+   * Faults that were due on a frame (their `when` held) but could not change it because it lacks
+   * what they need (FaultBase.needs): fault name → the first such need's text.
+   */
+  faultsUnmet: Map<string, string>;
 }
 
 // ------------------------------------------------------------------ heap
@@ -856,6 +861,7 @@ export class Engine {
   readonly events: ScenarioEvent[];
   readonly quirks: Quirks = {};
   readonly faultsApplied = new Set<string>();
+  readonly faultsUnmet = new Map<string, string>();
   readonly dataFaults: DataFault[] = [];
   private readonly signalFaults: SignalFault[] = [];
   private readonly slots = new Map<FlowDef, FlowSlot>();
@@ -985,7 +991,7 @@ export class Engine {
       }
     }
     if (this.onProgress) this.onProgress(this.frames);
-    return { frames: this.frames, signalling: this.sigFrames, data: this.dataFrames, spanSeconds: this.lastT / NS, faultsApplied: this.faultsApplied };
+    return { frames: this.frames, signalling: this.sigFrames, data: this.dataFrames, spanSeconds: this.lastT / NS, faultsApplied: this.faultsApplied, faultsUnmet: this.faultsUnmet };
   }
 
   private write(bytes: Uint8Array, len: number, t: number): void {
@@ -1019,10 +1025,18 @@ export class Engine {
   }
 
   applyDataFault(f: DataFault, frame: FrameSpec, ctx: DataContext): void {
-    if ((f.target === ctx.msg || f.target === 'data') && f.when(ctx)) {
+    if ((f.target === ctx.msg || f.target === 'data') && f.when(ctx) && this.canApply(f, frame)) {
       if (f.mutate) f.mutate(frame, ctx);
       this.faultsApplied.add(f.name);
     }
+  }
+
+  /** The frame has what the fault needs; if not, the fault is noted as unmet and skips it. */
+  private canApply(f: DataFault | SignalFault, frame: FrameSpec): boolean {
+    const miss = unmetNeed(f, frame);
+    if (miss === undefined) return true;
+    if (!this.faultsUnmet.has(f.name)) this.faultsUnmet.set(f.name, miss.text);
+    return false;
   }
 
   /** The tunnel class id of a session's current state. */
@@ -1286,7 +1300,7 @@ export class Engine {
       for (const f of faults) {
         if (f.target !== msg) continue;
         const c = { ...ctx, msg };
-        if (f.when(c)) {
+        if (f.when(c) && this.canApply(f, frame)) {
           f.mutate(frame, c);
           this.faultsApplied.add(f.name);
         }

@@ -80,7 +80,39 @@ interface FaultBase {
   fields: string[];
   /** True when the fault adds, removes or moves bytes (the frame's layout shifts). */
   moves?: boolean;
+  /**
+   * What the frame must have for the mutation (besides what `when` decides from the session):
+   * checked on the frame spec, after the scenario's overrides and the faults before this one. A
+   * frame without it is left alone (the fault does not apply to it); a fault that applies
+   * nowhere for this reason is a usage error naming the need (checkFaults in ./index.ts).
+   * PBU/PBA faults always need the Mobility Header (NEED.mh) besides.
+   */
+  needs?: readonly FrameNeed[];
 }
+
+/** Something a fault's mutation needs in the frame. */
+export interface FrameNeed {
+  /** What, for messages: "a GRE header", "GRE checksums (gre_checksum: true)". */
+  text: string;
+  has: (f: FrameSpec) => boolean;
+}
+
+export const NEED = {
+  mh: { text: 'a Mobility Header', has: (f) => layer(f, 'mip6') !== undefined },
+  greKey: { text: 'a GRE Key option', has: (f) => (layer(f, 'mip6')?.options ?? []).some((o) => o.type === 'grekey') },
+  gre: { text: 'a GRE header', has: (f) => layer(f, 'gre') !== undefined },
+  greChecksum: { text: 'GRE checksums (gre_checksum: true)', has: (f) => layer(f, 'gre')?.checksumPresent === true },
+  tlv: { text: 'a TLV header', has: (f) => layer(f, 'tlv') !== undefined },
+  /** The tunnel's UDP header (outside the inner packet, which may carry UDP of its own). */
+  udp: {
+    text: 'a tunnel UDP header',
+    has: (f) => {
+      const u = indexOf(f, 'udp');
+      const inner = innerIndex(f);
+      return u >= 0 && (inner < 0 || u < inner);
+    },
+  },
+} as const satisfies Record<string, FrameNeed>;
 
 export interface SignalFault extends FaultBase {
   target: 'pbu' | 'pba';
@@ -112,6 +144,15 @@ export function isDataFault(f: FaultDef): f is DataFault {
 
 export function isSessionFault(f: FaultDef): f is SessionFault {
   return f.target === 'session';
+}
+
+const SIGNAL_NEEDS: readonly FrameNeed[] = [NEED.mh];
+
+/** The first thing the fault needs that the frame lacks (undefined: the mutation can apply). */
+export function unmetNeed(f: SignalFault | DataFault, frame: FrameSpec): FrameNeed | undefined {
+  if (isSignalFault(f)) for (const n of SIGNAL_NEEDS) if (!n.has(frame)) return n;
+  if (f.needs) for (const n of f.needs) if (!n.has(frame)) return n;
+  return undefined;
 }
 
 // ------------------------------------------------------------------ helpers
@@ -207,6 +248,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'pbu',
     scenario: 'initial-attach',
     fields: [...GREKEY_OPT],
+    needs: [NEED.greKey],
     when: (c) => c.pbuGre === 'keys',
     mutate: (f) => void (greKeyOption(f).length = 4),
   },
@@ -217,6 +259,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'pbu',
     scenario: 'initial-attach',
     fields: ['gretool.mip6.grekey.reserved', 'mip6.ipv4dra.reserved'],
+    needs: [NEED.greKey],
     when: (c) => c.pbuGre !== 'none',
     mutate: (f) => void (greKeyOption(f).reserved = 0x8001),
   },
@@ -228,6 +271,7 @@ export const FAULTS: readonly FaultDef[] = [
     scenario: 'initial-attach',
     fields: [],
     moves: true,
+    needs: [NEED.greKey],
     when: (c) => c.pbuGre !== 'none',
     mutate: (f) => void (greKeyOption(f).misalign = 2),
   },
@@ -345,6 +389,7 @@ export const FAULTS: readonly FaultDef[] = [
     scenario: 'initial-attach',
     fields: [...GREKEY_OPT],
     moves: true,
+    needs: [NEED.greKey],
     when: (c) => ok(c.status) && c.pbuGre === 'keys' && c.pbaGre === 'keys',
     mutate: (f) => void delete greKeyOption(f).key,
   },
@@ -429,6 +474,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'pba',
     scenario: 'lifetime-extension',
     fields: ['mip6.gre_key', 'gretool.mip6.gre_key_hex'],
+    needs: [NEED.greKey],
     when: (c) => ok(c.status) && (c.exchange === 'reregister' || c.exchange === 'handoff') && c.pbaGre === 'keys',
     mutate: (f, c) => void (greKeyOption(f).key = (c.ulKey ?? 0) ^ 0x40000000),
   },
@@ -471,6 +517,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'pbu',
     scenario: 'lifetime-extension',
     fields: ['mip6.gre_key', 'gretool.mip6.gre_key_hex'],
+    needs: [NEED.greKey],
     when: (c) => c.exchange === 'reregister' && c.pbuGre === 'keys',
     mutate: (f, c) => void (greKeyOption(f).key = (c.dlKey ?? 0) ^ 0x80000000),
   },
@@ -649,6 +696,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'ipv4-udp-tlv',
     fields: ['pmip6.tlv.type'],
+    needs: [NEED.tlv],
     when: (c) => c.tlv,
     mutate: (f) => void (tlvOf(f).type = 1),
   },
@@ -659,6 +707,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'ipv4-udp-tlv',
     fields: ['pmip6.tlv.length'],
+    needs: [NEED.tlv],
     when: (c) => c.tlv,
     mutate: (f) => void (tlvOf(f).length = sizeFrom(f, indexOf(f, 'tlv')) - 4 + 4),
   },
@@ -669,6 +718,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'ipv4-udp-tlv',
     fields: ['pmip6.tlv.reserved'],
+    needs: [NEED.tlv],
     when: (c) => c.tlv,
     mutate: (f) => void (tlvOf(f).reserved = 5),
   },
@@ -690,6 +740,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'ipv4-udp-tlv',
     fields: ['pmip6.tlv.next_header'],
+    needs: [NEED.tlv],
     when: (c) => c.tlv,
     mutate: (f) => void (tlvOf(f).nextHeader = 41),
   },
@@ -700,6 +751,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'ipv4-udp-tlv',
     fields: ['udp.srcport', 'udp.dstport', 'udp.port'],
+    needs: [NEED.udp],
     when: (c) => c.tlv,
     mutate: (f) => {
       const u = layer(f, 'udp')!;
@@ -715,6 +767,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'initial-attach',
     fields: ['gre.key'],
+    needs: [NEED.gre],
     when: (c) => c.gre === 'keys',
     mutate: (f, c) => void (greOf(f).key = ((c.ulKey ?? 0) + 1) >>> 0),
   },
@@ -726,6 +779,7 @@ export const FAULTS: readonly FaultDef[] = [
     scenario: 'initial-attach',
     fields: ['gre.flags.key', 'gre.flags_and_version', 'gre.key'],
     moves: true,
+    needs: [NEED.gre],
     when: (c) => c.gre === 'keys',
     mutate: (f) => void (greOf(f).keyPresent = false),
   },
@@ -736,6 +790,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'downlink',
     scenario: 'initial-attach',
     fields: ['gre.key'],
+    needs: [NEED.gre],
     when: (c) => c.gre === 'keys',
     mutate: (f, c) => void (greOf(f).key = ((c.dlKey ?? 0) + 1) >>> 0),
   },
@@ -747,6 +802,7 @@ export const FAULTS: readonly FaultDef[] = [
     scenario: 'initial-attach',
     fields: ['gre.flags.key', 'gre.flags_and_version', 'gre.key'],
     moves: true,
+    needs: [NEED.gre],
     when: (c) => c.gre === 'keys',
     mutate: (f) => void (greOf(f).keyPresent = false),
   },
@@ -813,6 +869,7 @@ export const FAULTS: readonly FaultDef[] = [
     scenario: 'status-3',
     fields: ['udp.*', 'pmip6.tlv*', 'ip.proto'],
     moves: true,
+    needs: [NEED.gre],
     when: (c) => c.status3 && c.transport === 'ipv4-udp',
     mutate: (f) => void f.layers.splice(indexOf(f, 'gre'), 0, { kind: 'udp', spec: {} }, { kind: 'tlv', spec: {} }),
   },
@@ -824,6 +881,7 @@ export const FAULTS: readonly FaultDef[] = [
     scenario: 'status-3',
     fields: ['udp.*', 'pmip6.tlv*', 'ip.proto'],
     moves: true,
+    needs: [NEED.gre],
     when: (c) => c.status3 && c.transport === 'ipv4-udp',
     mutate: (f) => void f.layers.splice(indexOf(f, 'gre'), 0, { kind: 'udp', spec: {} }, { kind: 'tlv', spec: {} }),
   },
@@ -835,6 +893,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'initial-attach',
     fields: ['gre.flags.version', 'gre.flags_and_version'],
+    needs: [NEED.gre],
     when: (c) => c.gre !== 'none',
     mutate: (f) => void (greOf(f).version = 1),
   },
@@ -846,6 +905,7 @@ export const FAULTS: readonly FaultDef[] = [
     scenario: 'initial-attach',
     fields: ['gre.flags.routing', 'gre.flags_and_version', 'gre.checksum*', 'gre.offset', 'gre.routing*'],
     moves: true,
+    needs: [NEED.gre],
     when: (c) => c.gre !== 'none',
     mutate: (f) => void (greOf(f).routingPresent = true),
   },
@@ -856,6 +916,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'initial-attach',
     fields: ['gre.flags.strict_source_route', 'gre.flags_and_version'],
+    needs: [NEED.gre],
     when: (c) => c.gre !== 'none',
     mutate: (f) => void (greOf(f).strictSourceRoute = true),
   },
@@ -866,6 +927,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'initial-attach',
     fields: ['gre.flags.recursion_control', 'gre.flags_and_version'],
+    needs: [NEED.gre],
     when: (c) => c.gre !== 'none',
     mutate: (f) => void (greOf(f).recursion = 4),
   },
@@ -876,6 +938,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'initial-attach',
     fields: ['gre.flags.reserved', 'gre.flags_and_version'],
+    needs: [NEED.gre],
     when: (c) => c.gre !== 'none',
     mutate: (f) => void (greOf(f).reservedFlags = 0x0008),
   },
@@ -886,6 +949,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'gre-only',
     fields: ['gre.offset'],
+    needs: [NEED.gre, NEED.greChecksum],
     when: (c) => c.gre !== 'none',
     mutate: (f) => {
       const g = greOf(f);
@@ -900,6 +964,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'gre-only',
     fields: ['gre.checksum'],
+    needs: [NEED.gre, NEED.greChecksum],
     when: (c) => c.gre !== 'none',
     mutate: (f) => {
       const g = greOf(f);
@@ -914,6 +979,7 @@ export const FAULTS: readonly FaultDef[] = [
     target: 'uplink',
     scenario: 'initial-attach',
     fields: ['gre.proto'],
+    needs: [NEED.gre],
     when: (c) => c.gre !== 'none',
     mutate: (f) => void (greOf(f).protocol = 0x88b5),
   },

@@ -159,7 +159,14 @@ export function unusedFaults(requested: readonly string[], stats: GenerateStats)
   return requested.filter((f) => !stats.faultsApplied.has(f));
 }
 
-/** Checks fault names and that each one applies somewhere in the scenario (a quick dry run). */
+const TARGET_TEXT: Record<string, string> = { pbu: 'PBUs', pba: 'PBAs', uplink: 'uplink packets', downlink: 'downlink packets', data: 'data packets' };
+
+/**
+ * Checks fault names and that each one applies somewhere in the scenario (a quick dry run, before
+ * anything is written). A fault that applies nowhere is a usage error; when frames were due for
+ * it but lack what it changes (a GRE checksum, a GRE header another fault removed, ...), the
+ * message names that.
+ */
 export async function checkFaults(sc: Scenario, opts: GenerateOptions): Promise<void> {
   const faults = opts.faults ?? [];
   if (faults.length === 0) return;
@@ -167,15 +174,31 @@ export async function checkFaults(sc: Scenario, opts: GenerateOptions): Promise<
     if (!faultByName(name)) throw new UsageError(`unknown fault "${name}" (see gretool generate --list-faults)`);
   }
   const bases = sc.mobileNodes.size;
-  const stats = await countFrames(sc, { ...opts, sessions: Math.max(bases, Math.min(opts.sessions ?? bases, 2 * bases)), packets: undefined, duration: undefined }, 1);
+  const dry = { ...opts, sessions: Math.max(bases, Math.min(opts.sessions ?? bases, 2 * bases)), packets: undefined, duration: undefined };
+  const stats = await countFrames(sc, dry, 1);
   const unused = unusedFaults(faults, stats);
-  if (unused.length) {
-    const hints = unused.map((n) => {
+  if (unused.length === 0) return;
+  const messages: string[] = [];
+  const nowhere = unused.filter((n) => !stats.faultsUnmet.has(n));
+  if (nowhere.length) {
+    const hints = nowhere.map((n) => {
       const f = faultByName(n)!;
       return `"${n}" (${f.description}; try scenario ${f.scenario})`;
     });
-    throw new UsageError(`fault${unused.length > 1 ? 's' : ''} ${hints.join(', ')} do${unused.length > 1 ? '' : 'es'} not apply anywhere in scenario "${sc.name}"`);
+    messages.push(`fault${nowhere.length > 1 ? 's' : ''} ${hints.join(', ')} do${nowhere.length > 1 ? '' : 'es'} not apply anywhere in scenario "${sc.name}"`);
   }
+  for (const n of unused) {
+    const need = stats.faultsUnmet.get(n);
+    if (need === undefined) continue;
+    const f = faultByName(n)!;
+    const head = `fault ${n} needs ${TARGET_TEXT[f.target] ?? 'frames'} with ${need}`;
+    // the faults given before it change the frames first: do they take away what it needs?
+    const before = faults.slice(0, faults.indexOf(n));
+    const alone = before.length ? (await countFrames(sc, { ...dry, faults: [n] }, 1)).faultsApplied.has(n) : false;
+    if (alone) messages.push(`${head}; scenario "${sc.name}" has them, but ${before.map((x) => `--fault ${x}`).join(', ')} (given before it) leave${before.length > 1 ? '' : 's'} none`);
+    else messages.push(`${head}; scenario "${sc.name}" has none${f.scenario !== sc.name ? ` (try scenario ${f.scenario})` : ''}`);
+  }
+  throw new UsageError(messages.join('; '));
 }
 
 /** Generates a capture file (or '-' for stdout, or a stream). */
