@@ -74,11 +74,12 @@ export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks
       if (k === null) return;
       entrySid[id] = sid;
       entryKey[id] = k | 0;
-      let li = index.get(sid, k | 0);
+      const li = index.get(sid, k | 0);
       if (li < 0) {
-        li = lists.length;
-        lists.push([]);
-        index.set(sid, k | 0, li);
+        // the first binding with this key in this scope (the usual case): nothing to compare
+        index.set(sid, k | 0, lists.length);
+        lists.push([b]);
+        return;
       }
       const arr = lists[li]!;
       for (const other of arr) {

@@ -255,11 +255,13 @@ function lenMap<T>(list: { len: number; map: Map<number, T> }[], len: number): M
   return map;
 }
 
+/** The retransmissions of a PBU that has none (shared; replaced by an array of its own on the first). */
+const NO_RETRANS = Object.freeze([]) as unknown as number[];
+
 interface Pending {
   ev: SignallingEvent;
   binding: Binding;
   kind: MessageKind;
-  previous: NegotiatedState | null;
   retrans: number[];
   /** This PBU counts in binding.pendingRenewals. */
   renewal: boolean;
@@ -331,7 +333,8 @@ export class Correlator {
   /** (source id, destination id) → direction code: pair id·2 (MAG→LMA) or pair id·2 + 1 (LMA→MAG). */
   private readonly pairTable = new IntPairMap(256);
   private readonly pairList: PairIndex[] = [];
-  private readonly pairIdx = new Map<string, PairIndex>();
+  /** (MAG id, LMA id) → index in pairList. */
+  private readonly pairIdx = new IntPairMap(256);
   /** (direction code, GRE key | 0) → index of the live binding using that key in that direction. */
   private readonly keyTable = new IntPairMap(1024);
   /** (LMA address id, MN identity id) → index of the live binding (pending, active, rejected). */
@@ -410,8 +413,8 @@ export class Correlator {
    * two live bindings with the same downlink key: S-DUP-DL-KEY).
    */
   liveBindingsBetween(mag: string, lma: string): BindingView[] {
-    const idx = this.pairIdx.get(`${this.addrs.internText(mag)},${this.addrs.internText(lma)}`);
-    return idx ? [...idx.live] : [];
+    const i = this.pairIdx.get(this.addrs.internText(mag), this.addrs.internText(lma));
+    return i >= 0 ? [...this.pairList[i]!.live] : [];
   }
   unattributed(): readonly UnattributedAggregate[] {
     return this.unattrList;
@@ -462,21 +465,24 @@ export class Correlator {
     if (list) {
       for (const p of list) {
         if (p.binding === b && sameMn(p.ev.mnId, ev.mnId)) {
+          if (p.retrans === NO_RETRANS) p.retrans = [];
           p.retrans.push(ev.frame);
           retransmissionOf = p.ev.frame;
           break;
         }
       }
-    } else {
-      list = [];
-      li = this.pendingFree.length ? this.pendingFree.pop()! : this.pendingLists.length;
-      this.pendingLists[li] = list;
-      this.pendingTable.set(sp, sk, li);
     }
     if (retransmissionOf === null) {
       const renewal = b.state === 'active' && kind !== 'initial';
       if (renewal) b.pendingRenewals++;
-      list.push({ ev, binding: b, kind, previous, retrans: [], renewal });
+      const p: Pending = { ev, binding: b, kind, retrans: NO_RETRANS, renewal };
+      if (list) list.push(p);
+      else {
+        // usually the only PBU with this sequence number: a one-element array, no spare room
+        li = this.pendingFree.length ? this.pendingFree.pop()! : this.pendingLists.length;
+        this.pendingLists[li] = [p];
+        this.pendingTable.set(sp, sk, li);
+      }
     }
     const out: PbuOutcome = { pbu: ev, binding: b, kind, previous, retransmissionOf, created };
     for (const l of this.lPbu) l.onPbu!(out);
@@ -648,7 +654,7 @@ export class Correlator {
     if (pbu.hi >= 0) b.hi = pbu.hi;
     if (pbu.att >= 0) b.att = pbu.att;
     if (hnps !== null && hnps.length) {
-      b.hnp = hnps.map((h) => ({ prefix: h.prefix, len: h.len }));
+      b.hnp = hnps; // a new array; the event's prefix objects are never changed
       b.hnpBytes = hnps.map((h) => this.addrBytes(h.prefix));
     }
     if (hoa !== null && hoa !== b.ipv4HomeAddress) {
@@ -661,13 +667,12 @@ export class Correlator {
     b.expiryEpoch++;
     this.heapPush(b.expiresAt, b, b.expiryEpoch);
     if (!keep) this.index(b);
-    const h: HistoryEntry = {
+    // one shape for every entry of this kind (absent fields undefined, as HistoryEntry allows)
+    b.history.push({
       frame: pba.frame, kind, time: t, status: pba.status, pbuFrame: pbu.frame, mag: pbu.src,
       downlinkKey: dl, uplinkKey: ul, lifetime: b.lifetime,
-    };
-    if (kind === 'handoff') h.previousMag = previousMag;
-    if (pbu.hi >= 0) h.hi = pbu.hi;
-    b.history.push(h);
+      previousMag: kind === 'handoff' ? previousMag : undefined, hi: pbu.hi >= 0 ? pbu.hi : undefined,
+    });
   }
 
   /** Ends a binding: not live any more, its keys and addresses move to the stale indexes. */
@@ -703,16 +708,14 @@ export class Correlator {
   private pairFor(b: Binding): PairIndex {
     const magId = this.addrs.internText(b.mag);
     const lmaId = this.addrs.internText(b.lma);
-    const k = `${magId},${lmaId}`;
-    let idx = this.pairIdx.get(k);
-    if (!idx) {
-      idx = new PairIndex(this.pairList.length, magId, lmaId);
-      this.pairList.push(idx);
-      this.pairIdx.set(k, idx);
-      // a node that is both MAG and LMA towards the other would clash; the first wins
-      if (this.pairTable.get(magId, lmaId) < 0) this.pairTable.set(magId, lmaId, idx.id * 2);
-      if (this.pairTable.get(lmaId, magId) < 0) this.pairTable.set(lmaId, magId, idx.id * 2 + 1);
-    }
+    const i = this.pairIdx.get(magId, lmaId);
+    if (i >= 0) return this.pairList[i]!;
+    const idx = new PairIndex(this.pairList.length, magId, lmaId);
+    this.pairList.push(idx);
+    this.pairIdx.set(magId, lmaId, idx.id);
+    // a node that is both MAG and LMA towards the other would clash; the first wins
+    if (this.pairTable.get(magId, lmaId) < 0) this.pairTable.set(magId, lmaId, idx.id * 2);
+    if (this.pairTable.get(lmaId, magId) < 0) this.pairTable.set(lmaId, magId, idx.id * 2 + 1);
     return idx;
   }
 
@@ -1077,13 +1080,19 @@ export class Correlator {
     for (const b of this.all) {
       if (b.state === 'active' && b.expiryDeferred && b.pendingRenewals === 0 && b.expiresAt < this.now) this.expire(b);
     }
-    for (const b of this.all) b.history.sort(historyOrder);
+    for (const b of this.all) if (!inHistoryOrder(b.history)) b.history.sort(historyOrder);
     for (const l of this.lFinish) l.onFinish!();
   }
 }
 
 function historyOrder(a: HistoryEntry, b: HistoryEntry): number {
   return a.time - b.time || (a.frame ?? 0) - (b.frame ?? 0);
+}
+
+/** True when sorting by historyOrder would change nothing (the usual case: events come in time order). */
+function inHistoryOrder(h: readonly HistoryEntry[]): boolean {
+  for (let i = 1; i < h.length; i++) if (historyOrder(h[i - 1]!, h[i]!) > 0) return false;
+  return true;
 }
 
 

@@ -196,7 +196,8 @@ export class SignalDecoder {
           if (mnId === null) mnId = this.ids.get(d, o + 3, oe);
           break;
         case OPT.HNP:
-          (hnp ??= []).push({ prefix: this.addr(d, o + 4, 16), len: d[o + 3]! });
+          if (hnp === null) hnp = [{ prefix: this.addr(d, o + 4, 16), len: d[o + 3]! }];
+          else hnp.push({ prefix: this.addr(d, o + 4, 16), len: d[o + 3]! });
           break;
         case OPT.HI:
           if (hi < 0) hi = d[o + 3]!;
