@@ -88,27 +88,10 @@ class Pretty {
     this.pendingKey = true;
     return this;
   }
-  /**
-   * The `-T fields` text of node `n` as a JSON string, written straight into the output: when
-   * the text is plain printable ASCII without '"' and '\\' (nearly always), the quoted bytes
-   * are what JSON.stringify gives; otherwise it is taken back and written through it.
-   */
+  /** The `-T fields` text of node `n` as a JSON string (writeJsonFieldText). */
   fieldStr(p: Packet, n: number, bytesSep: number): this {
     this.before();
-    const o = this.out;
-    const start = o.len;
-    o.byte(34);
-    writeFieldText(o, p, n, bytesSep);
-    const b = o.buf;
-    for (let i = start + 1; i < o.len; i++) {
-      const c = b[i]!;
-      if (c < 0x20 || c >= 0x80 || c === 34 || c === 92) {
-        o.len = start;
-        o.str(q(fieldText(p, n, bytesSep)));
-        return this;
-      }
-    }
-    o.byte(34);
+    writeJsonFieldText(this.out, p, n, bytesSep);
     return this;
   }
   open(c: '{' | '['): this {
@@ -151,7 +134,7 @@ export class JsonWriter {
     const j = this.j;
     j.out = out;
     j.open('{');
-    j.key('_index').str(indexName(p.tsSec));
+    j.key('_index').raw(indexNameQuoted(p.tsSec));
     j.key('_type').str('doc');
     j.key('_score').raw('null');
     j.key('_source').open('{');
@@ -253,20 +236,83 @@ export function isoTime(sec: number, nsec: number): string {
   return `${d.slice(0, 19)}.${String(nsec).padStart(9, '0')}Z`;
 }
 
+/**
+ * Per-field facts of the ek layout, worked out once per field id (the same for every frame):
+ * its member name as quoted bytes ('"ip_ip_src":'), the id of its abbreviation (for the
+ * grouping keys) and whether it is a protocol. TEXT_FIELD items are "text".
+ */
+interface EkField {
+  name: Uint8Array;
+  abbrevId: number;
+  proto: boolean;
+}
+const ekFields: (EkField | undefined)[] = [];
+let ekTextField: EkField | undefined;
+
+/** Small ids for strings (abbreviations, parent names and group names of the ek layout). */
+const ekStrIds = new Map<string, number>();
+const ekStrs: string[] = [];
+function ekStrId(s: string): number {
+  let id = ekStrIds.get(s);
+  if (id === undefined) {
+    id = ekStrs.length;
+    ekStrIds.set(s, id);
+    ekStrs.push(s);
+  }
+  return id;
+}
+
+function ekField(fid: number): EkField {
+  if (fid === TEXT_FIELD) return (ekTextField ??= { name: keyEncoder.encode(q('text') + ':'), abbrevId: ekStrId('text'), proto: false });
+  let f = ekFields[fid];
+  if (f === undefined) {
+    const def = fieldDef(fid);
+    const proto = def.type === 'protocol';
+    const pp = proto ? '' : protoPrefix(def.abbrev);
+    f = ekFields[fid] = { name: keyEncoder.encode(q(ekName(pp ? pp + '_' + def.abbrev : def.abbrev)) + ':'), abbrevId: ekStrId(def.abbrev), proto };
+  }
+  return f;
+}
+
+/** The '_ws.expert' pseudo-abbreviation of expert items in the grouping keys. */
+const EK_EXPERT = -1;
+/**
+ * Group id (string id of the group name) of a member with abbreviation `abbrevId` (EK_EXPERT
+ * for expert items) under the parent name `parentId`: items of one object with the same group
+ * name are gathered into one array member. The name is "parent_abbrev" (just "abbrev" at the
+ * top) and "parent__ws.expert" for expert items, as strings: ids of equal strings are equal.
+ */
+const ekGroups = new Map<number, number>();
+function ekGroup(parentId: number, abbrevId: number): number {
+  const k = parentId * 0x100000 + (abbrevId + 1);
+  let g = ekGroups.get(k);
+  if (g === undefined) {
+    const parent = ekStrs[parentId]!;
+    const name = abbrevId === EK_EXPERT ? parent + '__ws.expert' : parent ? parent + '_' + ekStrs[abbrevId]! : ekStrs[abbrevId]!;
+    g = ekStrId(name);
+    ekGroups.set(k, g);
+  }
+  return g;
+}
+
+/** The start of an expert item's ek object ('{"<name>":null,"_ws_expert__ws_expert_message":'), per expert id. */
+const ekExpertHead: (Uint8Array | undefined)[] = [];
+
 interface EkAttr {
-  group: string;
-  name: string;
+  name: Uint8Array;
   /** node index, or -(expert index) - 2 for expert items */
   items: number[];
 }
 
 export class EkWriter {
   private readonly ix = new TreeIndex();
+  /** Per group id during one object's fill: index + 1 in its attrs (0: none yet). */
+  private groupSlot = new Int32Array(256);
   constructor(private readonly opts: JsonOptions = {}) {}
 
   frame(out: TextBuf, p: Packet): void {
-    out.str(`{"index":{"_index":${q(indexName(p.tsSec))},"_type":"doc"}}\n`);
-    out.str(`{"timestamp":"${p.tsSec * 1000 + Math.floor(p.tsNsec / 1e6)}","layers":{`);
+    out.str('{"index":{"_index":').str(indexNameQuoted(p.tsSec)).str(',"_type":"doc"}}\n');
+    out.str('{"timestamp":"').str(String(p.tsSec * 1000 + Math.floor(p.tsNsec / 1e6))).str('","layers":{');
     if (this.opts.fields) {
       const t = p.tree;
       let first = true;
@@ -290,63 +336,81 @@ export class EkWriter {
       for (let n = ix.firstRoot; n >= 0; n = ix.nextSibling[n]!) roots.push(n);
       const frameExperts: number[] = [];
       for (let e = ix.frameExpFirst; e >= 0; e = ix.expNext[e]!) if (expertShown(p, e)) frameExperts.push(e);
-      this.object(out, p, roots, frameExperts, '');
+      this.object(out, p, roots, frameExperts, ekStrId(''));
     }
     out.str('}}\n');
   }
 
   /** Writes the members of an ek object made of the given sibling nodes and expert items. */
-  private object(out: TextBuf, p: Packet, nodes: number[], experts: number[], parentAbbrev: string): void {
+  private object(out: TextBuf, p: Packet, nodes: number[], experts: number[], parentId: number): void {
     const attrs: EkAttr[] = [];
-    const byGroup = new Map<string, EkAttr>();
-    const add = (group: string, name: string, item: number) => {
-      let a = byGroup.get(group);
-      if (!a) {
-        a = { group, name, items: [] };
-        byGroup.set(group, a);
-        attrs.push(a);
-      }
-      a.items.push(item);
-    };
-    const fill = (list: number[], exps: number[], parent: string) => {
-      for (const e of exps) add(parent + '__ws.expert', '_ws_expert', -e - 2);
-      for (const n of list) {
-        const fid = p.tree.fid[n]!;
-        const abbrev = fid === TEXT_FIELD ? 'text' : fieldDef(fid).abbrev;
-        const isProto = fid !== TEXT_FIELD && fieldDef(fid).type === 'protocol';
-        const pp = fid === TEXT_FIELD || isProto ? '' : protoPrefix(abbrev);
-        add(parent ? parent + '_' + abbrev : abbrev, ekName(pp ? pp + '_' + abbrev : abbrev), n);
-        if (!isProto) {
-          const kids: number[] = [];
-          for (let c = this.ix.firstChild[n]!; c >= 0; c = this.ix.nextSibling[c]!) kids.push(c);
-          const ke: number[] = [];
-          for (let e = this.ix.expFirst[n]!; e >= 0; e = this.ix.expNext[e]!) if (expertShown(p, e)) ke.push(e);
-          if (kids.length || ke.length) fill(kids, ke, abbrev);
-        }
-      }
-    };
-    fill(nodes, experts, parentAbbrev);
-    let first = true;
-    for (const a of attrs) {
-      if (!first) out.byte(44);
-      first = false;
-      out.str(q(a.name)).byte(58);
-      if (a.items.length > 1) out.byte(91);
-      a.items.forEach((item, k) => {
+    const used: number[] = [];
+    this.fill(p, attrs, used, nodes, experts, parentId);
+    const slot = this.groupSlot;
+    for (const g of used) slot[g] = 0;
+    for (let a = 0; a < attrs.length; a++) {
+      const at = attrs[a]!;
+      if (a) out.byte(44);
+      putBytes(out, at.name);
+      const items = at.items;
+      if (items.length > 1) out.byte(91);
+      for (let k = 0; k < items.length; k++) {
         if (k) out.byte(44);
-        this.value(out, p, item);
-      });
-      if (a.items.length > 1) out.byte(93);
+        this.value(out, p, items[k]!);
+      }
+      if (items.length > 1) out.byte(93);
+    }
+  }
+
+  /** Adds `item` to the member of its group, making the member when the group is new. */
+  private add(attrs: EkAttr[], used: number[], group: number, name: Uint8Array, item: number): void {
+    if (group >= this.groupSlot.length) {
+      const g = new Int32Array(Math.max(group + 1, this.groupSlot.length * 2));
+      g.set(this.groupSlot);
+      this.groupSlot = g;
+    }
+    const at = this.groupSlot[group]!;
+    if (at !== 0) {
+      attrs[at - 1]!.items.push(item);
+      return;
+    }
+    attrs.push({ name, items: [item] });
+    this.groupSlot[group] = attrs.length;
+    used.push(group);
+  }
+
+  /** The members of the nodes and expert items, and of the children of non-protocol nodes, flattened. */
+  private fill(p: Packet, attrs: EkAttr[], used: number[], list: number[], exps: number[], parentId: number): void {
+    if (exps.length) {
+      const g = ekGroup(parentId, EK_EXPERT);
+      for (const e of exps) this.add(attrs, used, g, EK_EXPERT_NAME, -e - 2);
+    }
+    const ix = this.ix;
+    for (const n of list) {
+      const f = ekField(p.tree.fid[n]!);
+      this.add(attrs, used, ekGroup(parentId, f.abbrevId), f.name, n);
+      if (f.proto) continue;
+      let kids: number[] | null = null;
+      for (let c = ix.firstChild[n]!; c >= 0; c = ix.nextSibling[c]!) (kids ??= []).push(c);
+      let ke: number[] | null = null;
+      for (let e = ix.expFirst[n]!; e >= 0; e = ix.expNext[e]!) if (expertShown(p, e)) (ke ??= []).push(e);
+      if (kids !== null || ke !== null) this.fill(p, attrs, used, kids ?? NONE, ke ?? NONE, f.abbrevId);
     }
   }
 
   private value(out: TextBuf, p: Packet, item: number): void {
     if (item <= -2) {
       const i = -item - 2;
-      const def = expertDef(p.experts.id[i]!);
-      const pp = protoPrefix(def.abbrev);
-      out.str(`{${q(ekName((pp ? pp + '_' : '') + def.abbrev))}:null,"_ws_expert__ws_expert_message":${q(expertMessage(p, i))},`);
-      out.str(`"_ws_expert__ws_expert_severity":"${SEVERITY_CODE[def.severity]}","_ws_expert__ws_expert_group":"${GROUP_CODE[def.group]}"`);
+      const eid = p.experts.id[i]!;
+      const def = expertDef(eid);
+      let head = ekExpertHead[eid];
+      if (head === undefined) {
+        const pp = protoPrefix(def.abbrev);
+        head = ekExpertHead[eid] = keyEncoder.encode(`{${q(ekName((pp ? pp + '_' : '') + def.abbrev))}:null,"_ws_expert__ws_expert_message":`);
+      }
+      putBytes(out, head);
+      out.str(q(expertMessage(p, i)));
+      out.str(`,"_ws_expert__ws_expert_severity":"${SEVERITY_CODE[def.severity]}","_ws_expert__ws_expert_group":"${GROUP_CODE[def.group]}"`);
       if (def.rule) out.str(`,"_ws_expert__ws_expert_rule":${q(def.rule)}`);
       out.byte(125);
       return;
@@ -366,7 +430,7 @@ export class EkWriter {
         for (let c = this.ix.firstChild[n]!; c >= 0; c = this.ix.nextSibling[c]!) kids.push(c);
         const ke: number[] = [];
         for (let e = this.ix.expFirst[n]!; e >= 0; e = this.ix.expNext[e]!) if (expertShown(p, e)) ke.push(e);
-        this.object(out, p, kids, ke, def.abbrev);
+        this.object(out, p, kids, ke, ekField(fid).abbrevId);
         out.byte(125);
         return;
       }
@@ -382,6 +446,42 @@ export class EkWriter {
           return;
         }
     }
-    out.str(q(fieldText(p, n, 58)));
+    writeJsonFieldText(out, p, n, 58);
   }
+}
+
+const NONE: number[] = [];
+const EK_EXPERT_NAME = keyEncoder.encode(q('_ws_expert') + ':');
+
+/**
+ * The `-T fields` text of node `n` as a JSON string, written straight into the output: when
+ * the text is plain printable ASCII without '"' and '\\' (nearly always), the quoted bytes are
+ * what JSON.stringify gives; otherwise it is taken back and written through it.
+ */
+function writeJsonFieldText(o: TextBuf, p: Packet, n: number, bytesSep: number): void {
+  const start = o.len;
+  o.byte(34);
+  writeFieldText(o, p, n, bytesSep);
+  const b = o.buf;
+  for (let i = start + 1; i < o.len; i++) {
+    const c = b[i]!;
+    if (c < 0x20 || c >= 0x80 || c === 34 || c === 92) {
+      o.len = start;
+      o.str(q(fieldText(p, n, bytesSep)));
+      return;
+    }
+  }
+  o.byte(34);
+}
+
+/** q(indexName(sec)), for the last quarter of an hour asked (time zones change on quarter hours at the finest). */
+let indexQuarter = NaN;
+let indexQuoted = '';
+function indexNameQuoted(sec: number): string {
+  const k = Math.floor(sec / 900);
+  if (k !== indexQuarter) {
+    indexQuarter = k;
+    indexQuoted = q(indexName(sec));
+  }
+  return indexQuoted;
 }
