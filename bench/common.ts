@@ -70,3 +70,44 @@ async function hasGnuTime(): Promise<boolean> {
 export function row(bench: string, tool: string, frames: number, seconds: number, peakRssMB: number | null, note?: string): BenchRow {
   return { bench, tool, frames, seconds, framesPerSec: frames / seconds, peakRssMB, note };
 }
+
+/** What one pass measured in a fresh process reports (printed as one JSON line on stdout). */
+export interface PassResult {
+  seconds: number;
+  cpuSeconds: number;
+  frames: number;
+  peakRssMB: number;
+  note?: string;
+}
+
+/**
+ * Runs `work` once and prints its PassResult: the first pass of a fresh process, so the JIT
+ * is as cold as a user's one run of the command (start-up and module loading not included).
+ */
+export async function printPass(work: () => Promise<{ frames: number; note?: string }>): Promise<void> {
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const r = await work();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c = process.cpuUsage(c0);
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const out: PassResult = { seconds, cpuSeconds: (c.user + c.system) / 1e6, frames: r.frames, peakRssMB: peak / 2 ** 20, note: r.note };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+/**
+ * Runs `node script ...args` `runs` times (each a fresh process that calls printPass) and
+ * returns the passes sorted by wall time; the median is passes[runs >> 1].
+ */
+export async function freshPasses(script: string, args: string[], runs: number): Promise<PassResult[]> {
+  const out: PassResult[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await timeCommand(process.execPath, [script, ...args], { stdoutTo: 'pipe' });
+    if (r.status !== 0) throw new Error(`${script} ${args.join(' ')} exited ${r.status}`);
+    out.push(JSON.parse(r.stdout.trim().split('\n').pop()!) as PassResult);
+  }
+  return out.sort((a, b) => a.seconds - b.seconds);
+}

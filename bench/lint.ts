@@ -1,10 +1,12 @@
 /**
  * Lint throughput and memory: frames per second through capture reading + dissection + the
- * session correlator + every lint rule, and peak RSS. `benchLint(path)` measures a given capture
- * in-process (best of 3 runs; findings must be bounded whatever the capture holds) and through
- * the built CLI (`gretool lint --format json`).
+ * session correlator + every lint rule, and peak RSS. `benchLint(path)` measures a given capture:
+ * the first pass of a fresh process (median of 3 processes, JIT cold: what one run meets),
+ * in-process (best of 3 runs, warm; findings must be bounded whatever the capture holds) and
+ * through the built CLI (`gretool lint --format json`).
  *
  *   npx tsx bench/lint.ts [capture.pcap]
+ *   node dist/bench/lint.js --pass capture      (one pass, JSON line: what benchLint runs 3 times)
  *
  * Without an argument it uses /tmp/gretool-bench-lint.pcap, generated when absent with the
  * generator's "mixed" scenario: 1,000,000 frames of 2,000 mobile nodes over IPv6/GRE,
@@ -15,7 +17,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { row, timeCommand, type BenchRow } from './common.js';
+import { freshPasses, printPass, row, timeCommand, type BenchRow } from './common.js';
 import { lintCapture } from '../src/lint/run.js';
 import { resolvePolicy } from '../src/lint/config.js';
 import { BIN, ROOT } from '../test/helpers/cli.js';
@@ -32,6 +34,10 @@ function collectGarbage(): void {
 
 export async function benchLint(capturePath: string): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
+  const passes = await freshPasses(fileURLToPath(import.meta.url), ['--pass', capturePath], 3);
+  const med = passes[1]!;
+  rows.push(row('lint (read+dissect+correlate+rules, first pass of a fresh process)', 'gretool', med.frames, med.seconds, med.peakRssMB,
+    `median of 3 processes (${passes.map((p) => p.seconds.toFixed(3)).join(', ')} s); CPU ${med.cpuSeconds.toFixed(3)} s; ${med.note}; target ${LINT_TARGET_FPS / 1e6}M frames/s`));
   const policy = resolvePolicy({ noConfig: true });
   let best = Infinity;
   let bestCpu = Infinity;
@@ -77,7 +83,13 @@ export async function buildLintCapture(path: string, packets = 1_000_000, sessio
 // run directly: npx tsx bench/lint.ts [capture]
 // (without an argument: the compliant capture, then a faulty one where every uplink frame breaks a
 // packet rule and every session a data-plane rule: memory must stay bounded)
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2] === '--pass') {
+  // one pass in this fresh process (freshPasses)
+  void printPass(async () => {
+    const r = await lintCapture(process.argv[3]!, { policy: resolvePolicy({ noConfig: true }) });
+    return { frames: r.frames, note: `${r.findings.length} findings` };
+  });
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const given = process.argv[2];
   const runs: [string, string[]][] = given ? [[given, []]] : [['/tmp/gretool-bench-lint.pcap', []], ['/tmp/gretool-bench-lint-faulty.pcap', ['gre-reserved0', 'wrong-dl-key']]];
   void (async () => {
