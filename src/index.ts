@@ -20,6 +20,10 @@
  *   const report = await lintCaptures(['capture.pcap'], { policy: resolvePolicy({ noConfig: true }) });
  *   if (report.summary.failed) console.log(lintJson(report));
  *
+ * Large reports without building them as one string: the `*Chunks` generators (lint text,
+ * JSON, JUnit, SARIF) and `sessionsTextLines` give them in pieces; `writeChunks(pieces, stream)`
+ * writes pieces in ~64 KiB writes, waiting for 'drain'.
+ *
  * The generated fields of `gretool dissect` (gretool.session, gretool.direction, gretool.pair.*,
  * gretool.lint.rule) come from post-dissectors: `createSessionHook()` (two passes with
  * `beginSecondPass()`) and `lintFieldsPostDissector()`, passed in `DissectOptions.postDissectors`.
@@ -124,6 +128,7 @@ export {
   sessionsJson,
   sessionsCsv,
   sessionsText,
+  sessionsTextLines,
   bindingJson,
   keyText,
   historyText,
@@ -156,6 +161,8 @@ export {
   type UnansweredJson,
   type UnsolicitedJson,
   type CsvTable,
+  type TableStyle,
+  type SessionsTextOptions,
   type Transport,
   type GreMode,
   type BindingState,
@@ -177,7 +184,6 @@ export {
   type SessionListener,
 } from './sessions/index.js';
 export { extractorWant } from './sessions/extract.js';
-export type { TableStyle } from './sessions/report.js';
 
 // ---- lint: the rule catalog, policy, runner, report formats (src/lint, docs/lint.md)
 export {
@@ -199,6 +205,7 @@ export {
   Linter,
   FRAME_CAP,
   FINDING_CAP,
+  DROPPED_KEY_CAP,
   lintCapture,
   lintCaptures,
   buildReport,
@@ -209,6 +216,15 @@ export {
   lintJson,
   lintJunit,
   lintSarif,
+  TEXT_PER_RULE,
+  // the reports in pieces, for bounded memory: writeChunks(lintSarifChunks(report), stream)
+  lintTextChunks,
+  lintJsonChunks,
+  lintJunitChunks,
+  lintSarifChunks,
+  jsonChunks,
+  writeChunks,
+  LazyArray,
   ruleRows,
   rulesMarkdown,
   rulesTable,
@@ -231,9 +247,9 @@ export {
   type LintReport,
   type LintSummary,
   type LintCaptureOptions,
+  type LinterOptions,
 } from './lint/index.js';
 export type { LintCapturesOptions } from './lint/run.js';
-export type { LinterOptions } from './lint/engine.js';
 export type { LintFieldsOptions } from './lint/fields.js';
 export type { RuleRow } from './lint/format/rules.js';
 

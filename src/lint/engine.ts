@@ -26,6 +26,11 @@ import { severityOfExpert, specText, type FindingInput, type FindingRef, type Ru
 export const FRAME_CAP = 1000;
 /** Distinct findings kept per rule and capture (further ones are counted, not kept). */
 export const FINDING_CAP = 10000;
+/**
+ * Dropped findings (past FINDING_CAP) remembered by aggregation key per rule and capture, so
+ * that each is counted once however often it recurs. Past it the count is a lower bound.
+ */
+export const DROPPED_KEY_CAP = 100000;
 
 /** One finding, as reported. */
 export interface Finding {
@@ -72,20 +77,36 @@ class FindingImpl implements FindingRef {
   }
 }
 
-/** A dropped finding (past FINDING_CAP): counted only. */
+/** A dropped finding (past FINDING_CAP): counted only; its later occurrences change nothing. */
 const NULL_REF: FindingRef = { add() {} };
 
 export interface CaptureLint {
   capture: string;
   findings: Finding[];
-  /** Findings not kept because a rule passed FINDING_CAP, per rule id. */
+  /**
+   * Per rule id (only rules that passed the cap): how many distinct findings were not kept
+   * because the rule already had FINDING_CAP of them, i.e. how many more entries `findings`
+   * would hold without the cap. A finding that recurs (more frames of the same session and
+   * problem) counts once, as it would be one entry. Exact, unless the rule id is also in
+   * `droppedAtLeast`.
+   */
   dropped: Record<string, number>;
+  /**
+   * Rule ids whose `dropped` count is a lower bound: more than DROPPED_KEY_CAP distinct findings
+   * were dropped, and those past it could not be told apart from the ones already counted
+   * without unbounded memory. Empty in the usual case.
+   */
+  droppedAtLeast: string[];
 }
 
 export interface LinterOptions {
   policy: ResolvedPolicy;
   /** Name of the capture (path as given) for findings and messages. */
   capture: string;
+  /** Distinct findings kept per rule (default FINDING_CAP; a lower one shows the cap at work in tests). */
+  findingCap?: number;
+  /** Dropped findings remembered per rule to count each once (default DROPPED_KEY_CAP). */
+  droppedKeyCap?: number;
 }
 
 const SHAPE_DIR_UP = 1 << 8;
@@ -102,8 +123,16 @@ export class Linter {
   /** Per rule: findings by aggregation key. */
   private readonly byKey: Map<string | number, FindingImpl>[] = RULES.map(() => new Map());
   private readonly all: FindingImpl[] = [];
-  private readonly counts = new Int32Array(RULES.length);
-  private readonly dropped = new Int32Array(RULES.length);
+  /** Per rule: findings kept. */
+  private readonly kept = new Int32Array(RULES.length);
+  /** Per rule: distinct findings dropped (past the finding cap). */
+  private readonly dropped = new Float64Array(RULES.length);
+  /** Per rule: aggregation keys of the dropped findings (at most droppedKeyCap), made on the first drop. */
+  private readonly droppedKeys: (Set<string | number> | undefined)[] = RULES.map(() => undefined);
+  /** Per rule: 1 when a dropped key was seen after droppedKeys was full (the count is a lower bound). */
+  private readonly droppedOver = new Uint8Array(RULES.length);
+  private readonly findingCap: number;
+  private readonly droppedKeyCap: number;
   /** Expert id → rule index (-1: not a rule, or disabled). */
   private expertRule = new Int16Array(0);
   /** Expert id → 1 when its group is "malformed" (the frame's content cannot be trusted). */
@@ -128,6 +157,8 @@ export class Linter {
   constructor(opts: LinterOptions) {
     this.policy = opts.policy;
     this.capture = opts.capture;
+    this.findingCap = capOption(opts.findingCap, FINDING_CAP, 'findingCap');
+    this.droppedKeyCap = capOption(opts.droppedKeyCap, DROPPED_KEY_CAP, 'droppedKeyCap');
     this.buildExpertMap();
     const hooks: RuleHooks[] = [];
     const shapeData: NonNullable<RuleHooks['onData']>[] = [];
@@ -295,10 +326,12 @@ export class Linter {
     const order = new Map(RULES.map((r, i) => [r.id, i]));
     findings.sort((a, b) => order.get(a.rule)! - order.get(b.rule)! || (a.frames[0] ?? 0) - (b.frames[0] ?? 0));
     const dropped: Record<string, number> = {};
+    const droppedAtLeast: string[] = [];
     this.dropped.forEach((n, i) => {
       if (n > 0) dropped[RULES[i]!.id] = n;
+      if (this.droppedOver[i] === 1) droppedAtLeast.push(RULES[i]!.id);
     });
-    return { capture: this.capture, findings, dropped };
+    return { capture: this.capture, findings, dropped, droppedAtLeast };
   }
 
   // ------------------------------------------------------------------ internals
@@ -335,13 +368,18 @@ export class Linter {
     return this.policy.severity[ri] ?? f.severity ?? RULES[ri]!.severity;
   }
 
+  /** A new finding (`report()`: every call is a finding of its own; the rule aggregates). */
   private create(ri: number, f: FindingInput): FindingRef {
     this.reports++;
-    this.counts[ri]!++;
-    if (this.counts[ri]! > FINDING_CAP) {
+    if (this.kept[ri]! >= this.findingCap) {
       this.dropped[ri]!++;
       return NULL_REF;
     }
+    return this.keep(ri, f);
+  }
+
+  private keep(ri: number, f: FindingInput): FindingImpl {
+    this.kept[ri]!++;
     const impl = new FindingImpl(ri, this.severityFor(ri, f), f.session ?? null, f.message);
     impl.occurrences = 1;
     for (const fr of f.frames) impl.push(fr);
@@ -350,15 +388,32 @@ export class Linter {
   }
 
   private keyed(ri: number, key: string | number, frame: number, make: () => FindingInput): void {
+    // every call is a report, kept or not: the data-shape cache must not take the frame's
+    // shape as clean (onData)
+    this.reports++;
     const m = this.byKey[ri]!;
     const hit = m.get(key);
     if (hit !== undefined) {
-      this.reports++;
       hit.add(frame);
       return;
     }
-    const ref = this.create(ri, make());
-    if (ref instanceof FindingImpl) m.set(key, ref);
+    if (this.kept[ri]! < this.findingCap) {
+      m.set(key, this.keep(ri, make()));
+      return;
+    }
+    // past the cap: a finding is counted once, however often its key recurs (`make` is not run)
+    let seen = this.droppedKeys[ri];
+    if (seen === undefined) this.droppedKeys[ri] = seen = new Set();
+    if (seen.has(key)) return;
+    if (seen.size < this.droppedKeyCap) {
+      seen.add(key);
+      this.dropped[ri]!++;
+    } else if (this.droppedOver[ri] === 0) {
+      // the first key that does not fit is surely new (every dropped key so far is in `seen`);
+      // later ones may be it again or one another: from here the count is a lower bound
+      this.droppedOver[ri] = 1;
+      this.dropped[ri]!++;
+    }
   }
 
   private contextFor(ri: number, _rule: Rule): RuleContext {
@@ -368,4 +423,10 @@ export class Linter {
       keyed: (key, frame, make) => this.keyed(ri, key, frame, make),
     };
   }
+}
+
+function capOption(v: number | undefined, dflt: number, name: string): number {
+  if (v === undefined) return dflt;
+  if (!Number.isInteger(v) || v < 0) throw new RangeError(`LinterOptions.${name} must be a non-negative integer (got ${v})`);
+  return v;
 }

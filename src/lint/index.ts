@@ -5,6 +5,7 @@
  *   const policy = resolvePolicy({ cli: { failOn: 'warning', disable: ['P-BU-RESERVED-FLAGS'] } });
  *   const report = await lintCaptures(['a.pcap', 'b.pcapng'], { policy });
  *   if (report.summary.failed) process.exitCode = 1;
+ *   await writeChunks(lintJsonChunks(report), process.stdout);   // in ~64 KiB pieces, with back-pressure
  */
 export { RULES, SESSION_RULES } from './rules/index.js';
 export { PACKET_RULES } from './rules/packet.js';
@@ -37,11 +38,13 @@ export {
   type ResolvedPolicy,
   type ResolveOptions,
 } from './config.js';
-export { Linter, FRAME_CAP, FINDING_CAP, type Finding, type CaptureLint } from './engine.js';
+export { Linter, FRAME_CAP, FINDING_CAP, DROPPED_KEY_CAP, type Finding, type CaptureLint, type LinterOptions } from './engine.js';
 export { lintCapture, lintCaptures, buildReport, type CaptureResult, type LintReport, type LintSummary, type LintCaptureOptions } from './run.js';
 export { attachLintFields, lintFieldsPostDissector, LINT_FIELDS } from './fields.js';
-export { lintText } from './format/text.js';
-export { lintJson } from './format/json.js';
-export { lintJunit } from './format/junit.js';
-export { lintSarif } from './format/sarif.js';
+export { lintText, lintTextChunks, TEXT_PER_RULE } from './format/text.js';
+export { lintJson, lintJsonChunks } from './format/json.js';
+export { lintJunit, lintJunitChunks } from './format/junit.js';
+export { lintSarif, lintSarifChunks } from './format/sarif.js';
+// the reports in pieces (bounded memory): lint*Chunks(report) → writeChunks(pieces, stream)
+export { jsonChunks, writeChunks, LazyArray } from './format/stream.js';
 export { ruleRows, rulesMarkdown, rulesTable } from './format/rules.js';

@@ -39,14 +39,24 @@ export interface LintCaptureOptions {
    * test/lint/fastpath.test.ts checks that findings are identical with and without it.
    */
   fastPath?: boolean;
+  /** Distinct findings kept per rule (default FINDING_CAP, src/lint/engine.ts); see LinterOptions. */
+  findingCap?: number;
+  /** Dropped findings remembered per rule to count each once (default DROPPED_KEY_CAP); see LinterOptions. */
+  droppedKeyCap?: number;
 }
 
 export interface CaptureResult {
   capture: string;
   frames: number;
   findings: Finding[];
-  /** Findings not kept because a rule passed the per-rule cap, per rule id. */
+  /**
+   * Per rule id: distinct findings not kept because the rule passed the per-rule cap (what
+   * `findings` would hold in addition without it; a recurring finding counts once). Exact,
+   * unless the rule id is in `droppedAtLeast` (then a lower bound). See CaptureLint.
+   */
   dropped: Record<string, number>;
+  /** Rule ids whose `dropped` count is a lower bound (more dropped findings than could be remembered). */
+  droppedAtLeast: string[];
   /** Reader warnings ("frame 12: …"). */
   warnings: string[];
   /** Seconds spent. */
@@ -65,7 +75,7 @@ export async function lintCapture(source: CaptureSource | CaptureReader, opts: L
   // the expert items, which the dissectors add whatever the mask (test/engine/want.test.ts,
   // "lint inputs"), and the correlator's events
   const pipeline = new Pipeline({ debug: opts.debug ?? false, want: extractorWant(), columns: false });
-  const linter = new Linter({ policy, capture: name });
+  const linter = new Linter({ policy, capture: name, findingCap: opts.findingCap, droppedKeyCap: opts.droppedKeyCap });
   const tracker = new SessionTracker({ annotate: false, listeners: [linter.listener] });
   const every = opts.progressEvery ?? 65536;
   const onProgress = opts.onProgress;
@@ -119,6 +129,7 @@ export async function lintCapture(source: CaptureSource | CaptureReader, opts: L
     frames,
     findings: lint.findings,
     dropped: lint.dropped,
+    droppedAtLeast: lint.droppedAtLeast,
     warnings: reader.warnings.map((w) => `${w.frame ? `frame ${w.frame}: ` : ''}${w.message}`),
     seconds: Number(process.hrtime.bigint() - t0) / 1e9,
   };
@@ -150,8 +161,14 @@ export interface LintSummary {
   failed: boolean;
   /** Captures that could not be read completely. */
   inputErrors: number;
-  /** Findings not kept because of the per-rule cap. */
+  /**
+   * Distinct findings not kept because of the per-rule cap (FINDING_CAP per rule and capture),
+   * summed over rules and captures: how many more `findings` there would be without it. A
+   * finding that recurs counts once. Per capture and rule: CaptureResult.dropped.
+   */
   dropped: number;
+  /** True when `dropped` is a lower bound (some rule dropped more findings than could be remembered). */
+  droppedAtLeast: boolean;
   configFile: string | null;
 }
 
@@ -199,6 +216,7 @@ export function buildReport(captures: CaptureResult[], policy: ResolvedPolicy): 
       failed: failing > 0,
       inputErrors: captures.filter((c) => c.error !== undefined).length,
       dropped,
+      droppedAtLeast: captures.some((c) => c.droppedAtLeast.length > 0),
       configFile: policy.configFile,
     },
   };
@@ -222,13 +240,13 @@ function workerScript(): URL | null {
 }
 
 function failed(s: string, e: GretoolError): CaptureResult {
-  return { capture: s === '-' ? '(stdin)' : s, frames: 0, findings: [], dropped: {}, warnings: [], seconds: 0, error: { code: e.code, message: e.message } };
+  return { capture: s === '-' ? '(stdin)' : s, frames: 0, findings: [], dropped: {}, droppedAtLeast: [], warnings: [], seconds: 0, error: { code: e.code, message: e.message } };
 }
 
 /** Lints one capture in a worker thread. */
 function lintInWorker(script: URL, path: string, opts: LintCapturesOptions): Promise<CaptureResult> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(script, { workerData: { path, policy: opts.policy, debug: opts.debug ?? false } });
+    const w = new Worker(script, { workerData: { path, policy: opts.policy, debug: opts.debug ?? false, findingCap: opts.findingCap, droppedKeyCap: opts.droppedKeyCap } });
     w.once('message', (m: { ok: boolean; result?: CaptureResult; gretool?: boolean; code?: string; message?: string; stack?: string }) => {
       if (m.ok) resolve(m.result!);
       else if (m.gretool) resolve(failed(path, new GretoolError(m.code as GretoolError['code'], m.message ?? '')));

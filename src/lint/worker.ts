@@ -11,10 +11,12 @@ interface Job {
   path: string;
   policy: ResolvedPolicy;
   debug: boolean;
+  findingCap?: number;
+  droppedKeyCap?: number;
 }
 
 const job = workerData as Job;
-lintCapture(job.path, { policy: job.policy, debug: job.debug }).then(
+lintCapture(job.path, { policy: job.policy, debug: job.debug, findingCap: job.findingCap, droppedKeyCap: job.droppedKeyCap }).then(
   (result) => parentPort!.postMessage({ ok: true, result }),
   (e: unknown) =>
     parentPort!.postMessage({

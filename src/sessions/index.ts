@@ -6,6 +6,7 @@
  *   new Correlator() + .pbu/.pba/.data  hand-fed events; .addListener(l) for the linter
  *   createSessionHook / attachSessions  post-dissector writing gretool.* fields (dissect, -2)
  *   sessionsJson / sessionsCsv / sessionsText   reports (docs/sessions-schema.md)
+ *   sessionsTextLines                   the text report line by line (a large report, never one string)
  */
 export * from './types.js';
 export { DataEvent, signalling } from './events.js';
@@ -30,6 +31,7 @@ export {
   sessionsJson,
   sessionsCsv,
   sessionsText,
+  sessionsTextLines,
   bindingJson,
   keyText,
   historyText,
@@ -41,5 +43,7 @@ export {
   type UnansweredJson,
   type UnsolicitedJson,
   type CsvTable,
+  type TableStyle,
+  type SessionsTextOptions,
 } from './report.js';
 export { AddrTable, parseAddr, canonicalAddr, addrText } from './addr.js';

@@ -4,7 +4,8 @@
  * the streaming writers (lintJunitChunks, lintTextChunks) with, byte for byte. JSON and SARIF
  * need no copy: their reference is JSON.stringify(lintJson(report) / lintSarif(report), null, 2),
  * the object builders the library API keeps. Change these only together with an intended change
- * of the report formats.
+ * of the report formats. Changed since: the lines on findings dropped past the per-rule limit
+ * (counted once per distinct finding, "at least" when the count is a lower bound).
  */
 import { hostname } from 'node:os';
 import type { ChalkInstance } from 'chalk';
@@ -102,11 +103,21 @@ export function referenceText(report: LintReport, chalk: ChalkInstance, perRule 
     info: (s) => chalk.cyan(s),
   };
   const byId = new Map(RULES.map((r) => [r.id, r]));
+  const dropped = new Map<string, number>();
+  const atLeast = new Set<string>();
+  for (const c of report.captures) {
+    for (const [rule, n] of Object.entries(c.dropped)) dropped.set(rule, (dropped.get(rule) ?? 0) + n);
+    for (const rule of c.droppedAtLeast) atLeast.add(rule);
+  }
   let current = '';
   let shown = 0;
   let hidden = 0;
   const flushHidden = () => {
-    if (hidden > 0) out.push(chalk.dim(`  … and ${plural(hidden, 'more finding')} of ${current} (--format json lists every finding)`));
+    const d = dropped.get(current);
+    const dn = `${atLeast.has(current) ? 'at least ' : ''}${d}`;
+    if (hidden > 0 && d === undefined) out.push(chalk.dim(`  … and ${plural(hidden, 'more finding')} of ${current} (--format json lists every finding)`));
+    else if (hidden > 0) out.push(chalk.dim(`  … and ${plural(hidden, 'more finding')} of ${current} (--format json lists them) and ${dn} more not kept (limit per rule and capture reached)`));
+    else if (d !== undefined) out.push(chalk.dim(`  … and ${dn} more finding${d === 1 ? '' : 's'} of ${current} not kept (limit per rule and capture reached)`));
     hidden = 0;
   };
   for (const f of report.findings) {
@@ -136,7 +147,7 @@ export function referenceText(report: LintReport, chalk: ChalkInstance, perRule 
     `${capText}${plural(s.frames, 'frame')}: ${plural(s.findings, 'finding')} (${plural(s.bySeverity.error, 'error')}, ${plural(s.bySeverity.warning, 'warning')}, ${s.bySeverity.info} info)` +
       `${s.findings ? ` from ${plural(rulesHit, 'rule')}` : ''}; ${s.rulesEnabled} of ${s.rulesTotal} rules enabled${s.configFile ? ` (policy: ${s.configFile})` : ''}.`,
   );
-  if (s.dropped > 0) out.push(`${plural(s.dropped, 'further finding')} not listed (more than the per-rule limit).`);
+  if (s.dropped > 0) out.push(`${s.droppedAtLeast ? 'At least ' : ''}${plural(s.dropped, 'further finding')} not kept (limit per rule and capture reached; a finding counts once, however many frames it recurs in).`);
   for (const c of report.captures) if (c.error) out.push(chalk.red(`${c.error.message.includes(c.capture) ? '' : c.capture + ': '}${c.error.message}${c.frames ? ` (the ${plural(c.frames, 'frame')} read before it were linted)` : ''}`));
   const verdict =
     s.failOn === 'none'

@@ -35,6 +35,7 @@ function jsonDocument(report: LintReport, findings: unknown): unknown {
       warnings: c.warnings,
       error: c.error ?? null,
       dropped: c.dropped,
+      droppedAtLeast: c.droppedAtLeast,
     })),
     findings,
     summary: report.summary,

@@ -4,6 +4,7 @@
  */
 import Table from 'cli-table3';
 import type { ChalkInstance } from 'chalk';
+import { DROPPED_KEY_CAP, FINDING_CAP, FRAME_CAP } from '../engine.js';
 import { RULES } from '../rules/index.js';
 import { specText, specUri, type Rule } from '../rule.js';
 import type { ResolvedPolicy } from '../config.js';
@@ -101,7 +102,7 @@ capture could not be read completely, 2 for usage errors (including unknown rule
 ## Report formats
 
 - text (default): findings grouped by rule with frame numbers, session and RFC section, then a summary and the verdict.
-- \`--format json\`: \`{ "tool", "captures": [...], "findings": [ { "rule", "severity", "frames", "session", "message", "spec", "capture", "occurrences", "framesTruncated" } ], "summary": { "captures", "frames", "findings", "occurrences", "bySeverity", "byRule", "rulesEnabled", "rulesTotal", "failOn", "failing", "failed", "inputErrors", "dropped", "configFile" } }\`.
+- \`--format json\`: \`{ "tool", "captures": [...], "findings": [ { "rule", "severity", "frames", "session", "message", "spec", "capture", "occurrences", "framesTruncated" } ], "summary": { "captures", "frames", "findings", "occurrences", "bySeverity", "byRule", "rulesEnabled", "rulesTotal", "failOn", "failing", "failed", "inputErrors", "dropped", "droppedAtLeast", "configFile" } }\`; each capture: \`{ "file", "frames", "findings", "seconds", "warnings", "error", "dropped", "droppedAtLeast" }\`.
 - \`--format junit\`: one test suite per capture, one test case per rule (failures for findings at or above \`--fail-on\`, the others in \`system-out\`, disabled rules skipped); the de-facto Jenkins JUnit shape.
 - \`--format sarif\`: SARIF 2.1.0 with every rule's metadata and help; results located by capture file and frame number.
 
@@ -111,9 +112,21 @@ A finding names the frames it rests on and, where known, the binding (the sessio
 \`gretool sessions\`). Repeated occurrences are merged: a packet rule per expert item, session and
 severity (when values in the message differ between frames, the first is shown and the message
 says so); a data-plane rule per session and kind of problem (e.g. one finding for all uplink
-frames of session 3 that carry a wrong key). A finding keeps at most 1000 frame numbers (the
-occurrence count goes on), and at most 10000 findings are kept per rule and capture (the
-summary counts the rest as \`dropped\`), so memory stays bounded whatever the capture holds.
+frames of session 3 that carry a wrong key). A finding keeps at most ${FRAME_CAP} frame numbers (the
+occurrence count goes on), and at most ${FINDING_CAP} findings are kept per rule and capture, so memory
+stays bounded whatever the capture holds.
+
+Findings past that limit are counted, not kept: \`dropped\` is the number of distinct findings
+that are missing from the report because of it, i.e. how many more entries \`findings\` would have
+without the limit (per rule in each capture's \`dropped\`, summed in the summary's). A dropped
+finding counts once, however many frames it recurs in (its occurrences are not counted). To
+count each once, the linter remembers the dropped findings by their aggregation key, at most
+${DROPPED_KEY_CAP} per rule and capture; past that it cannot tell a new one from one already counted
+without unbounded memory, and the count becomes a lower bound: the rule id is then listed in
+the capture's \`droppedAtLeast\`, the summary's \`droppedAtLeast\` is true, and the text report
+says "at least". The text report counts the dropped findings after each rule's list and in its
+summary; JUnit and SARIF list the kept findings (SARIF carries the summary in the run's
+properties).
 
 ## What the linter cannot check
 

@@ -5,8 +5,25 @@ import { specText, type Severity } from '../rule.js';
 import type { LintReport } from '../run.js';
 import { framesText, plural } from './common.js';
 
-/** Findings listed per rule in the text report; the rest are counted (JSON/JUnit/SARIF list all). */
+/** Findings listed per rule in the text report; the rest are counted (JSON/JUnit/SARIF list every kept finding). */
 export const TEXT_PER_RULE = 25;
+
+/** What the text says of findings dropped past the per-rule limit (summary.dropped, captures' dropped). */
+const DROPPED_NOTE = 'limit per rule and capture reached';
+
+/** Per rule id: distinct findings dropped in all captures, and whether that is a lower bound. */
+function droppedByRule(report: LintReport): Map<string, { count: number; atLeast: boolean }> {
+  const out = new Map<string, { count: number; atLeast: boolean }>();
+  for (const c of report.captures) {
+    for (const [rule, n] of Object.entries(c.dropped)) {
+      const d = out.get(rule) ?? { count: 0, atLeast: false };
+      d.count += n;
+      if (c.droppedAtLeast.includes(rule)) d.atLeast = true;
+      out.set(rule, d);
+    }
+  }
+  return out;
+}
 
 /** The text report, in pieces (one line each, with its line feed): what `gretool lint` writes. */
 export function* lintTextChunks(report: LintReport, chalk: ChalkInstance, perRule = TEXT_PER_RULE): Generator<string> {
@@ -22,13 +39,20 @@ export function* lintTextChunks(report: LintReport, chalk: ChalkInstance, perRul
     info: (s) => chalk.cyan(s),
   };
   const byId = new Map(RULES.map((r) => [r.id, r]));
+  const dropped = droppedByRule(report);
   let current = '';
   let shown = 0;
   let hidden = 0;
+  // after a rule's findings: those not shown here, and those the linter did not keep
   const hiddenLine = (): string | null => {
-    const s = hidden > 0 ? line(chalk.dim(`  … and ${plural(hidden, 'more finding')} of ${current} (--format json lists every finding)`)) : null;
+    const d = dropped.get(current);
+    const dn = d === undefined ? '' : `${d.atLeast ? 'at least ' : ''}${d.count}`;
+    let s: string | null = null;
+    if (hidden > 0 && d === undefined) s = `  … and ${plural(hidden, 'more finding')} of ${current} (--format json lists every finding)`;
+    else if (hidden > 0) s = `  … and ${plural(hidden, 'more finding')} of ${current} (--format json lists them) and ${dn} more not kept (${DROPPED_NOTE})`;
+    else if (d !== undefined) s = `  … and ${dn} more ${d.count === 1 ? 'finding' : 'findings'} of ${current} not kept (${DROPPED_NOTE})`;
     hidden = 0;
-    return s;
+    return s === null ? null : line(chalk.dim(s));
   };
   for (const f of report.findings) {
     if (f.rule !== current) {
@@ -59,7 +83,7 @@ export function* lintTextChunks(report: LintReport, chalk: ChalkInstance, perRul
     `${capText}${plural(s.frames, 'frame')}: ${plural(s.findings, 'finding')} (${plural(s.bySeverity.error, 'error')}, ${plural(s.bySeverity.warning, 'warning')}, ${s.bySeverity.info} info)` +
       `${s.findings ? ` from ${plural(rulesHit, 'rule')}` : ''}; ${s.rulesEnabled} of ${s.rulesTotal} rules enabled${s.configFile ? ` (policy: ${s.configFile})` : ''}.`,
   );
-  if (s.dropped > 0) yield line(`${plural(s.dropped, 'further finding')} not listed (more than the per-rule limit).`);
+  if (s.dropped > 0) yield line(`${s.droppedAtLeast ? 'At least ' : ''}${plural(s.dropped, 'further finding')} not kept (${DROPPED_NOTE}; a finding counts once, however many frames it recurs in).`);
   for (const c of report.captures) if (c.error) yield line(chalk.red(`${c.error.message.includes(c.capture) ? '' : c.capture + ': '}${c.error.message}${c.frames ? ` (the ${plural(c.frames, 'frame')} read before it were linted)` : ''}`));
   const verdict =
     s.failOn === 'none'
