@@ -50,7 +50,10 @@ async function main(): Promise<void> {
         `Capture: \`gretool generate mixed --sessions 10000 --packets ${frames} --seed 1\` (GRE-keyed data over IPv4 and IPv6, PBU/PBA, TLV).\n` +
         `tshark and capinfos ran in the same session on the same files. Rows marked in-process run inside the\n` +
         `benchmark process (their peak RSS is that process's, shared by every in-process row); rows run as a\n` +
-        `command carry the command's own peak RSS. The machine has 2 cores.\n\n${table}\n`,
+        `command carry the command's own peak RSS; rows marked "first pass of a fresh process" run the work once\n` +
+        `in a new Node process (median of 3 processes: the JIT as cold as in a user's one run; start-up and\n` +
+        `module loading not counted, the command rows count them). The machine has 2 cores; on it, timings of\n` +
+        `the same build drift by some 10% between runs made minutes apart.\n\n${table}\n`,
     );
   }
 }
