@@ -29,6 +29,9 @@ export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks
   const lists: BindingView[][] = [];
   let entrySid = new Int32Array(256).fill(-1);
   let entryKey = new Int32Array(256);
+  /** Per binding id: the scope strings its entry was made with (a renewal mostly keeps them). */
+  const entryScope1: string[] = [];
+  const entryScope2: string[] = [];
   const reported = new Set<number>();
   const frameOf = (b: BindingView): number | null => {
     const g = lastGrant(b);
@@ -60,7 +63,16 @@ export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks
         entryKey = kk;
       }
       const oldSid = entrySid[id]!;
-      const sid = k === null ? -1 : scopeId(spec.scope1(b), spec.scope2(b));
+      let sid = -1;
+      if (k !== null) {
+        const s1 = spec.scope1(b);
+        const s2 = spec.scope2(b);
+        // the same key in the same scope (a renewal): nothing to do
+        if (oldSid >= 0 && entryKey[id] === (k | 0) && entryScope1[id] === s1 && entryScope2[id] === s2) return;
+        sid = scopeId(s1, s2);
+        entryScope1[id] = s1;
+        entryScope2[id] = s2;
+      }
       if (oldSid >= 0 && k !== null && entryKey[id] === (k | 0) && oldSid === sid) return;
       if (oldSid >= 0) {
         const li = index.get(oldSid, entryKey[id]!);
