@@ -21,7 +21,7 @@
  *   if (report.summary.failed) console.log(lintJson(report));
  *
  * Large reports without building them as one string: the `*Chunks` generators (lint text,
- * JSON, JUnit, SARIF) and `sessionsTextLines` give them in pieces; `writeChunks(pieces, stream)`
+ * JSON, JUnit, SARIF), `sessionsJsonChunks` and `sessionsTextLines` give them in pieces; `writeChunks(pieces, stream)`
  * writes pieces in ~64 KiB writes, waiting for 'drain'.
  *
  * The generated fields of `gretool dissect` (gretool.session, gretool.direction, gretool.pair.*,
@@ -98,6 +98,8 @@ export { SummaryWriter, type SummaryColors } from './output/summary.js';
 export { DetailWriter } from './output/detail.js';
 export { FieldsWriter, parseFieldsOptions, DEFAULT_FIELDS_OPTIONS, type FieldsOptions } from './output/fields.js';
 export { JsonWriter, EkWriter } from './output/json.js';
+// any report in pieces, for bounded memory: writeChunks(lintSarifChunks(report), stream)
+export { jsonChunks, writeChunks, LazyArray } from './output/jsonstream.js';
 export { writeHexDump } from './output/hexdump.js';
 export { TimeColumn, TIME_FORMATS, type TimeFormat } from './output/timefmt.js';
 export { TextBuf } from './engine/textbuf.js';
@@ -126,6 +128,7 @@ export {
   SESSION_FIELDS,
   SCHEMA_ID as SESSIONS_SCHEMA_ID,
   sessionsJson,
+  sessionsJsonChunks,
   sessionsCsv,
   sessionsText,
   sessionsTextLines,
@@ -222,9 +225,6 @@ export {
   lintJsonChunks,
   lintJunitChunks,
   lintSarifChunks,
-  jsonChunks,
-  writeChunks,
-  LazyArray,
   ruleRows,
   rulesMarkdown,
   rulesTable,

@@ -46,5 +46,4 @@ export { lintJson, lintJsonChunks } from './format/json.js';
 export { lintJunit, lintJunitChunks } from './format/junit.js';
 export { lintSarif, lintSarifChunks } from './format/sarif.js';
 // the reports in pieces (bounded memory): lint*Chunks(report) → writeChunks(pieces, stream)
-export { jsonChunks, writeChunks, LazyArray } from './format/stream.js';
 export { ruleRows, rulesMarkdown, rulesTable } from './format/rules.js';

@@ -29,6 +29,7 @@ export { correlateCapture, type CorrelateOptions, type CorrelateResult } from '.
 export {
   SCHEMA_ID,
   sessionsJson,
+  sessionsJsonChunks,
   sessionsCsv,
   sessionsText,
   sessionsTextLines,

@@ -5,6 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { tableLines } from '../output/table.js';
+import { jsonChunks, LazyArray } from '../output/jsonstream.js';
 import { type Correlator, type UnattributedAggregate, UNATTRIBUTED_FRAME_CAP, statusName } from './correlator.js';
 import {
   DIR_DOWN,
@@ -207,6 +208,21 @@ function unattributedJson(a: UnattributedAggregate): UnattributedJson {
 
 /** The whole report (call after correlator.finish()). */
 export function sessionsJson(c: Correlator): SessionsJson {
+  return sessionsReport(c, (items, map) => items.map(map)) as SessionsJson;
+}
+
+/**
+ * The whole report as `JSON.stringify(sessionsJson(c), null, 2)` + newline gives it, in pieces:
+ * each binding, unattributed aggregate, unanswered PBU and unsolicited PBA is made, written and
+ * dropped in turn (what `gretool sessions --format json` writes, with writeChunks).
+ */
+export function* sessionsJsonChunks(c: Correlator): Generator<string> {
+  yield* jsonChunks(sessionsReport(c, (items, map) => new LazyArray(items, map)));
+  yield '\n';
+}
+
+/** The report object, its four lists made by `list` (mapped arrays, or LazyArrays to stream them). */
+function sessionsReport(c: Correlator, list: <T>(items: readonly T[], map: (item: T) => unknown) => unknown): unknown {
   const un = c.unansweredPbus();
   const us = c.unsolicitedPbas();
   return {
@@ -217,13 +233,13 @@ export function sessionsJson(c: Correlator): SessionsJson {
       unansweredPbus: un.length,
       unsolicitedPbas: us.length,
     },
-    bindings: c.bindings().map(bindingJson),
-    unattributed: c.unattributed().map(unattributedJson),
-    unansweredPbus: un.map((u) => ({
+    bindings: list(c.bindings(), bindingJson),
+    unattributed: list(c.unattributed(), unattributedJson),
+    unansweredPbus: list(un, (u) => ({
       frame: u.pbu.frame, time: evTime(u.pbu), mag: u.pbu.src, lma: u.pbu.dst, seq: u.pbu.seq, mnId: u.pbu.mnId,
       kind: u.kind, bindingId: u.binding.id, retransmissions: [...u.retransmissions],
     })),
-    unsolicitedPbas: us.map((u) => ({
+    unsolicitedPbas: list(us, (u) => ({
       frame: u.pba.frame, time: evTime(u.pba), lma: u.pba.src, mag: u.pba.dst, seq: u.pba.seq, mnId: u.pba.mnId,
       status: u.pba.status, bindingId: u.candidate?.id ?? null,
     })),

@@ -21,7 +21,7 @@ import { lintJson, lintJsonChunks } from '../../src/lint/format/json.js';
 import { lintJunit, lintJunitChunks } from '../../src/lint/format/junit.js';
 import { lintSarif, lintSarifChunks } from '../../src/lint/format/sarif.js';
 import { lintText, lintTextChunks } from '../../src/lint/format/text.js';
-import { jsonChunks, LazyArray, writeChunks } from '../../src/lint/format/stream.js';
+import { jsonChunks, LazyArray, writeChunks } from '../../src/output/jsonstream.js';
 import { makeChalk } from '../../src/cli/color.js';
 import { gretool } from '../helpers/cli.js';
 import { referenceJunit, referenceText } from './reference-formats.js';

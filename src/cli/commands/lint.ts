@@ -17,7 +17,7 @@ import { lintTextChunks } from '../../lint/format/text.js';
 import { lintJsonChunks } from '../../lint/format/json.js';
 import { lintJunitChunks } from '../../lint/format/junit.js';
 import { lintSarifChunks } from '../../lint/format/sarif.js';
-import { writeChunks } from '../../lint/format/stream.js';
+import { writeChunks } from '../../output/jsonstream.js';
 import { ruleRows, rulesMarkdown, rulesTable } from '../../lint/format/rules.js';
 
 type Format = 'text' | 'json' | 'junit' | 'sarif' | 'table' | 'markdown';

@@ -8,7 +8,8 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { colorFlag, decideColor, makeChalk, tableStyle } from '../color.js';
 import { correlateCapture } from '../../sessions/run.js';
-import { sessionsCsv, sessionsJson, sessionsTextLines, type CsvTable } from '../../sessions/report.js';
+import { sessionsCsv, sessionsJson, sessionsJsonChunks, sessionsTextLines, type CsvTable } from '../../sessions/report.js';
+import { writeChunks } from '../../output/jsonstream.js';
 
 interface SessionsOptions {
   format: 'table' | 'json' | 'csv';
@@ -76,12 +77,11 @@ export async function runSessions(file: string, opts: SessionsOptions): Promise<
     progress.stop();
   }
   for (const w of result.warnings) process.stderr.write(`gretool: warning: ${w.frame ? `frame ${w.frame}: ` : ''}${w.message}\n`);
-  const json = sessionsJson(result.correlator);
-  if (opts.format === 'json') await write(JSON.stringify(json, null, 2) + '\n');
-  else if (opts.format === 'csv') await write(sessionsCsv(json, opts.csvTable));
+  if (opts.format === 'json') await writeChunks(sessionsJsonChunks(result.correlator), process.stdout);
+  else if (opts.format === 'csv') await write(sessionsCsv(sessionsJson(result.correlator), opts.csvTable));
   else {
     const choice = decideColor({ flag: colorFlag(opts) });
-    await writeLines(sessionsTextLines(json, makeChalk(choice), tableStyle(choice), { wide: opts.wide === true }));
+    await writeLines(sessionsTextLines(sessionsJson(result.correlator), makeChalk(choice), tableStyle(choice), { wide: opts.wide === true }));
   }
   // a capture cut mid-record: everything read was reported; now the input error (exit 3)
   if (result.error !== undefined) throw result.error;

@@ -8,7 +8,7 @@
 import { VERSION } from '../../version.js';
 import type { Finding } from '../engine.js';
 import type { LintReport } from '../run.js';
-import { jsonChunks, LazyArray } from './stream.js';
+import { jsonChunks, LazyArray } from '../../output/jsonstream.js';
 
 function jsonFinding(f: Finding): unknown {
   return {

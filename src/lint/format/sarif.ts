@@ -14,7 +14,7 @@ import type { Finding } from '../engine.js';
 import { RULES } from '../rules/index.js';
 import { specText, specUri, refText, type Rule, type Severity } from '../rule.js';
 import type { LintReport } from '../run.js';
-import { jsonChunks, LazyArray } from './stream.js';
+import { jsonChunks, LazyArray } from '../../output/jsonstream.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 

@@ -1,11 +1,13 @@
 /**
- * Writing reports in pieces, so that memory does not grow with the number of findings.
+ * Writing reports in pieces, so that memory does not grow with the number of findings or
+ * bindings.
  *
- * The formats produce their text as a generator of string pieces (`lintTextChunks`,
- * `lintJsonChunks`, `lintJunitChunks`, `lintSarifChunks`); `writeChunks` batches the pieces
- * into writes of about 64 KiB and waits when the stream asks for it (back-pressure). Only the
- * findings themselves stay in memory (bounded by FRAME_CAP and FINDING_CAP, src/lint/engine.ts),
- * never the whole report as one object tree or one string.
+ * The report formats produce their text as a generator of string pieces (the linter's
+ * `lintTextChunks`, `lintJsonChunks`, `lintJunitChunks`, `lintSarifChunks`; the session
+ * correlator's `sessionsJsonChunks`, `sessionsTextLines`); `writeChunks` batches the pieces into
+ * writes of about 64 KiB and waits when the stream asks for it (back-pressure). Only the
+ * findings or bindings themselves stay in memory, never the whole report as one object tree or
+ * one string.
  *
  * `jsonChunks` is JSON.stringify(value, null, 2), byte for byte, in pieces: a `LazyArray` in the
  * value is serialised element by element (each element is mapped, stringified and dropped), so
