@@ -73,8 +73,12 @@ function u16(d: Uint8Array, i: number): number {
   return (d[i]! << 8) | d[i + 1]!;
 }
 
-/** Distinct addresses kept before the address table starts over. */
-const ADDR_LIMIT = 1 << 16;
+/**
+ * Distinct addresses (and MN identifiers) kept before a table starts over: room for a few
+ * hundred thousand mobility sessions (each brings a home prefix and an identifier), at some
+ * 60 bytes an entry; past it a table starts over, and a miss only costs decoding the text again.
+ */
+const INTERN_LIMIT = 1 << 18;
 
 const utf8 = new TextDecoder();
 /** The MN-ID text as the Extractor decodes it (UTF-8, TextDecoder's defaults). */
@@ -87,12 +91,12 @@ export class SignalDecoder {
   signal: SignallingEvent | null = null;
   /** Address texts (the same string object for the same address), looked up by the address's words. */
   private addrs = new AddrTable(1024);
-  private readonly ids = new BytesInterner(identifierText);
+  private readonly ids = new BytesInterner(identifierText, INTERN_LIMIT);
 
   /** Canonical text of the address at d[i, i + len) (len 4 or 16). */
   private addr(d: Uint8Array, i: number, len: number): string {
     let t = this.addrs;
-    if (t.size >= ADDR_LIMIT) t = this.addrs = new AddrTable(1024);
+    if (t.size >= INTERN_LIMIT) t = this.addrs = new AddrTable(1024);
     return t.text(t.intern(d, i, len));
   }
 
