@@ -13,6 +13,7 @@ import { EXIT } from '../exit-codes.js';
 import { GretoolError, OutputError, UsageError } from '../../errors.js';
 import { FAIL_ON, parseFailOn, parseSeverityAssignments, resolvePolicy, type LintPolicy } from '../../lint/config.js';
 import { lintCaptures } from '../../lint/run.js';
+import { FINDING_CAP, FRAME_CAP } from '../../lint/engine.js';
 import { lintTextChunks } from '../../lint/format/text.js';
 import { lintJsonChunks } from '../../lint/format/json.js';
 import { lintJunitChunks } from '../../lint/format/junit.js';
@@ -173,8 +174,9 @@ Policy file (.gretool.json in the current directory, or --config FILE):
               "severity": { "S-DUP-DL-KEY": "error" } } }
 The command line is applied after the file. Unknown rule ids are usage errors (exit 2).
 Exit status: 0 no finding at or above --fail-on; 1 findings at or above it; 3 a capture could not
-be read completely (the report covers what was read). Rule reference: gretool lint --list-rules,
-docs/lint.md.`,
+be read completely (the report covers what was read). Each rule keeps at most ${FINDING_CAP.toLocaleString('en-US')}
+findings per capture (${FRAME_CAP.toLocaleString('en-US')} frame numbers each); the summary counts the findings past that as
+"dropped". Rule reference: gretool lint --list-rules, docs/lint.md.`,
     )
     .action(async (files: string[], opts: LintOptions) => {
       await runLint(files, opts);
