@@ -8,7 +8,7 @@
  *   npx tsx bench/lint.ts [capture.pcap]
  *   node dist/bench/lint.js --pass capture      (one pass, JSON line: what benchLint runs 3 times)
  *
- * Without an argument it uses /tmp/gretool-bench-lint.pcap, generated when absent with the
+ * Without an argument it uses gretool-bench-lint.pcap in the temporary directory, generated when absent with the
  * generator's "mixed" scenario: 1,000,000 frames of 2,000 mobile nodes over IPv6/GRE,
  * IPv4/GRE and IPv4/UDP/TLV/GRE (`gretool generate mixed --packets 1000000 --sessions 2000`).
  */
@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freshPasses, printPass, row, timeCommand, type BenchRow } from './common.js';
 import { lintCapture } from '../src/lint/run.js';
@@ -91,7 +92,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && pro
   });
 } else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const given = process.argv[2];
-  const runs: [string, string[]][] = given ? [[given, []]] : [['/tmp/gretool-bench-lint.pcap', []], ['/tmp/gretool-bench-lint-faulty.pcap', ['gre-reserved0', 'wrong-dl-key']]];
+  const runs: [string, string[]][] = given ? [[given, []]] : [[join(tmpdir(), 'gretool-bench-lint.pcap'), []], [join(tmpdir(), 'gretool-bench-lint-faulty.pcap'), ['gre-reserved0', 'wrong-dl-key']]];
   void (async () => {
     for (const [path, faults] of runs) {
       if (!existsSync(path)) {

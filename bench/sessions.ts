@@ -5,13 +5,14 @@
  * 1M frames by default: PBU/PBA pairs first, then keyed GRE data up and down, mixed IPv6/GRE,
  * IPv4/GRE and IPv4/UDP/TLV/GRE, with some unattributed traffic).
  *
- *   npx tsx bench/sessions.ts [capture.pcap]      (builds /tmp/gretool-bench-sessions.pcap if absent)
+ *   npx tsx bench/sessions.ts [capture.pcap]      (builds gretool-bench-sessions.pcap in the temporary directory if absent)
  *   node dist/bench/sessions.js --pass capture    (one pass, JSON line: what benchSessions runs 3 times)
  */
 import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { freshPasses, printPass, row, timeCommand, type BenchRow } from './common.js';
 import { correlateCapture } from '../src/sessions/run.js';
@@ -176,7 +177,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && pro
     return { frames: r.frames, note: `${r.correlator.bindings().length} bindings` };
   });
 } else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const path = process.argv[2] ?? '/tmp/gretool-bench-sessions.pcap';
+  const path = process.argv[2] ?? join(tmpdir(), 'gretool-bench-sessions.pcap');
   if (!existsSync(path)) {
     const t0 = Date.now();
     const b = buildSessionsCapture(path);
