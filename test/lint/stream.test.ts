@@ -39,7 +39,8 @@ function lazify(v: unknown, coin: () => boolean): unknown {
   }
   if (typeof v === 'object' && v !== null) {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) o[k] = lazify((v as Record<string, unknown>)[k], coin);
+    // defineProperty: a key "__proto__" (fast-check makes them) must stay an own member, as in v
+    for (const k of Object.keys(v)) Object.defineProperty(o, k, { value: lazify((v as Record<string, unknown>)[k], coin), enumerable: true, writable: true, configurable: true });
     return o;
   }
   return v;
