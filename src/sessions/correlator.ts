@@ -579,9 +579,30 @@ export class Correlator {
     return i >= 0 ? this.all[i] : undefined;
   }
 
+  /** Identity ids by a decoder's MN-ID ref (SignallingEvent.mnIdRef), with the text they stand for. */
+  private refText: (string | null)[] = [];
+  private refId: number[] = [];
+
   /** Id of the MN identity of a PBU (see identityOf). */
   private identity(ev: SignallingEvent): number {
-    const s = identityOf(ev);
+    const ref = ev.mnIdRef;
+    if (ref !== undefined && ref >= 0 && ev.mnId !== null) {
+      // the same ref with the same text (another decoder's ref, or a table that started over,
+      // has other text): the id without hashing the text
+      if (this.refText[ref] === ev.mnId) return this.refId[ref]!;
+      const id = this.identityOfText(ev.mnId);
+      while (this.refText.length <= ref) {
+        this.refText.push(null);
+        this.refId.push(-1);
+      }
+      this.refText[ref] = ev.mnId;
+      this.refId[ref] = id;
+      return id;
+    }
+    return this.identityOfText(identityOf(ev));
+  }
+
+  private identityOfText(s: string): number {
     let id = this.identities.get(s);
     if (id === undefined) {
       id = this.identities.size;

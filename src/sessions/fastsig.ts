@@ -170,6 +170,7 @@ export class SignalDecoder {
     }
     // ---- options
     let mnId: string | null = null;
+    let mnIdRef = -1;
     let hi = -1;
     let att = -1;
     let greLen = -1;
@@ -197,7 +198,10 @@ export class SignalDecoder {
           for (let i = o + 2; i < oe; i++) if (d[i] !== 0) return SIG_FALLBACK;
           break;
         case OPT.MNID:
-          if (mnId === null) mnId = this.ids.get(d, o + 3, oe);
+          if (mnId === null) {
+            mnId = this.ids.get(d, o + 3, oe);
+            mnIdRef = this.ids.lastId;
+          }
           break;
         case OPT.HNP:
           if (hnp === null) hnp = [{ prefix: this.addr(d, o + 4, 16), len: d[o + 3]! }];
@@ -258,6 +262,7 @@ export class SignalDecoder {
       fFlag: f,
       tFlag: t,
       mnId,
+      mnIdRef,
       greKeyLen: greLen,
       greKey,
       greKeyCount: gre ? 1 : 0,

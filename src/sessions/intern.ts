@@ -20,6 +20,8 @@ export class BytesInterner {
   private strings: string[] = [];
   private pool: Uint8Array;
   private n = 0;
+  /** The id of the string the last get() returned (0, 1, 2, … in the order first seen), -1 when it was not kept. */
+  lastId = -1;
 
   constructor(
     private readonly decode: (data: Uint8Array, start: number, end: number) => string,
@@ -52,7 +54,10 @@ export class BytesInterner {
         if (starts[id + 1]! - s === len) {
           let k = 0;
           while (k < len && pool[s + k] === data[start + k]) k++;
-          if (k === len) return this.strings[id]!;
+          if (k === len) {
+            this.lastId = id;
+            return this.strings[id]!;
+          }
         }
       }
       i = (i + 1) & mask;
@@ -60,9 +65,11 @@ export class BytesInterner {
     const str = this.decode(data, start, end);
     if (this.n >= this.limit) {
       this.clear();
+      this.lastId = -1;
       return str;
     }
     const id = this.n++;
+    this.lastId = id;
     if (id >= this.hashes.length) this.growEntries();
     const at = this.starts[id]!;
     if (at + len > this.pool.length) {

@@ -80,6 +80,12 @@ export interface SignallingEvent {
   tFlag: boolean;
   /** Mobile Node Identifier option (RFC 4283), the identifier as text; null when absent. */
   mnId: string | null;
+  /**
+   * A decoder's small id for `mnId` (the signalling fast path's: the same id for the same
+   * identifier text, as long as its table holds it), so that the correlator finds the MN
+   * identity without hashing the text. Absent or -1: none. Not part of the message.
+   */
+  mnIdRef?: number;
   /** First GRE Key option (RFC 5845 §6.1): its Length (2, 6 or anything else), -1 when absent. */
   greKeyLen: number;
   /** Its key identifier when Length is 6, else null. Compared as a number. */
