@@ -50,22 +50,9 @@ function progressReporter(enabled: boolean): { update: (frames: number, pos: num
   };
 }
 
-async function write(s: string): Promise<void> {
-  if (process.stdout.write(s)) return;
-  await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
-}
-
-/** Writes text lines (each followed by '\n') in chunks of about 64 KiB, not as one string. */
-async function writeLines(lines: Iterable<string>): Promise<void> {
-  let chunk = '';
-  for (const line of lines) {
-    chunk += line + '\n';
-    if (chunk.length >= 1 << 16) {
-      await write(chunk);
-      chunk = '';
-    }
-  }
-  if (chunk !== '') await write(chunk);
+/** The lines of a report, each with its newline (for writeChunks). */
+function* withNewlines(lines: Iterable<string>): Generator<string> {
+  for (const line of lines) yield line + '\n';
 }
 
 export async function runSessions(file: string, opts: SessionsOptions): Promise<void> {
@@ -78,10 +65,10 @@ export async function runSessions(file: string, opts: SessionsOptions): Promise<
   }
   for (const w of result.warnings) process.stderr.write(`gretool: warning: ${w.frame ? `frame ${w.frame}: ` : ''}${w.message}\n`);
   if (opts.format === 'json') await writeChunks(sessionsJsonChunks(result.correlator), process.stdout);
-  else if (opts.format === 'csv') await write(sessionsCsv(sessionsJson(result.correlator), opts.csvTable));
+  else if (opts.format === 'csv') await writeChunks([sessionsCsv(sessionsJson(result.correlator), opts.csvTable)], process.stdout);
   else {
     const choice = decideColor({ flag: colorFlag(opts) });
-    await writeLines(sessionsTextLines(sessionsJson(result.correlator), makeChalk(choice), tableStyle(choice), { wide: opts.wide === true }));
+    await writeChunks(withNewlines(sessionsTextLines(sessionsJson(result.correlator), makeChalk(choice), tableStyle(choice), { wide: opts.wide === true })), process.stdout);
   }
   // a capture cut mid-record: everything read was reported; now the input error (exit 3)
   if (result.error !== undefined) throw result.error;
