@@ -17,7 +17,7 @@
  */
 import { defineFields } from '../../engine/fields.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
-import { HIDDEN, type Packet } from '../../engine/packet.js';
+import { HIDDEN, type Columns, type Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
 import { inErrorPacket, SLOT_TCP_DPORT, SLOT_UDP_DPORT } from '../ipv4/inet.js';
 
@@ -34,17 +34,19 @@ const F = ECHO_FIELDS;
 const REQUEST = TextBuf.encode('Request');
 const RESPONSE = TextBuf.encode('Response');
 
+/** Protocol "ECHO", Info "Request" / "Response" (the dissector and output/fastsummary.ts). */
+export function echoColumns(c: Columns, request: boolean): void {
+  c.proto = 'ECHO';
+  c.info.clear().lit(request ? REQUEST : RESPONSE);
+}
+
 /** Dissects [off, end) as Echo; `dportSlot` holds the transport's destination port + 1. */
 function dissectEcho(p: Packet, off: number, end: number, parent: number, dportSlot: number): void {
   if (end - off <= 0) return;
   // (slot 0: no transport header set it; Wireshark's destport is then 0 too: a response)
   const request = p.scratch[dportSlot]! - 1 === ECHO_PORT;
   p.pushProto(F.echo);
-  if (p.colsOn && !inErrorPacket(p)) {
-    const c = p.cols;
-    c.proto = 'ECHO';
-    c.info.clear().lit(request ? REQUEST : RESPONSE);
-  }
+  if (p.colsOn && !inErrorPacket(p)) echoColumns(p.cols, request);
   const n = p.avail(off, end);
   const root = p.add(F.echo, off, n, parent);
   if (!p.wantsFields(F.echo)) return;

@@ -168,6 +168,14 @@ export function setGreKeyInInfo(on: boolean): void {
   keyInInfo = on;
 }
 
+/**
+ * Appends " [GRE key 0x…]" to the Info column after the payload's text (when the marker is on).
+ * The dissector and the summary fast path (output/fastsummary.ts) write it.
+ */
+export function greKeyInfo(info: TextBuf, key: number): void {
+  if (keyInInfo) info.lit(KEY_MARK).hex0x(key, 8).byte(93);
+}
+
 const greProtoTable = table('gre.proto');
 const ethertypeTable = table('ethertype');
 const dataTable = table('data', 1);
@@ -371,7 +379,7 @@ export const greDissector: Dissector = {
         if (data) p.call(data, o, end, root);
       }
     }
-    if (key >= 0 && keyInInfo && p.colsOn) p.cols.info.lit(KEY_MARK).hex0x(key, 8).byte(93);
+    if (key >= 0 && p.colsOn) greKeyInfo(p.cols.info, key);
   },
 };
 

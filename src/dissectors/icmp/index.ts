@@ -13,6 +13,7 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { GENERATED, type Packet } from '../../engine/packet.js';
+import type { TextBuf } from '../../engine/textbuf.js';
 import { CHECKSUM_STATUS, CK_BAD, CK_GOOD, CK_UNVERIFIED, dissectQuoted, foldSum, fragmented, inErrorPacket, sumBytes } from '../ipv4/inet.js';
 
 export const IP_PROTO_ICMP = 1;
@@ -90,9 +91,31 @@ const E = ICMP_EXPERTS;
 const DATA = table('data', 1);
 const IP_PROTO = table('ip.proto', 256);
 
-/** Pads the Info column with spaces to 20 characters, like Wireshark's "%-20s". */
-function pad20(p: Packet, start: number): void {
-  p.cols.info.padTo(start, 20);
+/**
+ * The Info column's start: the type name padded to 20 characters (Wireshark's "%-20s") and the
+ * code's name. The dissector and the summary fast path (output/fastsummary.ts) write it.
+ */
+export function icmpTypeInfo(info: TextBuf, type: number, code: number): void {
+  const name = TYPE_NAMES[type];
+  if (name === undefined) {
+    info.str('Unknown ICMP (obsolete or malformed?)');
+    return;
+  }
+  const start = info.len;
+  info.str(name);
+  info.padTo(start, 20);
+  const codes = codeTable(type);
+  if (codes !== undefined) {
+    const cn = codes[code];
+    if (cn !== undefined) info.str(' (').str(cn).byte(41);
+    else info.str(' (Unknown code: ').dec(code).byte(41);
+  }
+}
+
+/** An echo-like message's " id=0x…, seq=BE/LE, ttl=…" (`ttl` -1: not over IPv4, none). */
+export function icmpEchoInfo(info: TextBuf, id: number, seq: number, seqLe: number, ttl: number): void {
+  info.str(' id=').hex0x(id, 4).str(', seq=').dec(seq).byte(47).dec(seqLe);
+  if (ttl >= 0) info.str(', ttl=').dec(ttl);
 }
 
 /** Wireshark's echo-data heuristic: are the first 8 octets a timeval close to the frame time? */
@@ -124,22 +147,7 @@ export const icmpDissector: Dissector = {
     const type = p.u8(off);
     const code = p.u8(off + 1);
     const echoLike = type === 0 || type === 8 || (type >= 13 && type <= 18);
-    if (!inErr) {
-      const name = TYPE_NAMES[type];
-      if (name === undefined) {
-        c.info.str('Unknown ICMP (obsolete or malformed?)');
-      } else {
-        const start = c.info.len;
-        c.info.str(name);
-        pad20(p, start);
-        const codes = codeTable(type);
-        if (codes !== undefined) {
-          const cn = codes[code];
-          if (cn !== undefined) c.info.str(' (').str(cn).byte(41);
-          else c.info.str(' (Unknown code: ').dec(code).byte(41);
-        }
-      }
-    }
+    if (!inErr) icmpTypeInfo(c.info, type, code);
     p.add(F.type, off, 1, root);
     p.add(F.code, off + 1, 1, root);
     const ck = p.add(F.checksum, off + 2, 2, root);
@@ -159,10 +167,7 @@ export const icmpDissector: Dissector = {
       p.addNum(F.ident_le, off + 4, 2, root, p.u16le(off + 4));
       p.add(F.seq, off + 6, 2, root);
       p.addNum(F.seq_le, off + 6, 2, root, p.u16le(off + 6));
-      if (!inErr) {
-        c.info.str(' id=').hex0x(p.u16(off + 4), 4).str(', seq=').dec(p.u16(off + 6)).byte(47).dec(p.u16le(off + 6));
-        if (p.netVersion === 4) c.info.str(', ttl=').dec(p.u8(p.netSrc - 4));
-      }
+      if (!inErr) icmpEchoInfo(c.info, p.u16(off + 4), p.u16(off + 6), p.u16le(off + 6), p.netVersion === 4 ? p.u8(p.netSrc - 4) : -1);
       const data = DATA.get(0);
       if (type === 0 || type === 8) {
         let at = off + 8;

@@ -10,6 +10,7 @@ import { defineFields } from '../../engine/fields.js';
 import { defineExperts } from '../../engine/expert.js';
 import { table, type Dissector } from '../../engine/dispatch.js';
 import { GENERATED, type Packet } from '../../engine/packet.js';
+import type { TextBuf } from '../../engine/textbuf.js';
 import { CHECKSUM_STATUS, CK_BAD, CK_GOOD, CK_UNVERIFIED, dissectQuoted, foldSum, fragmented, inErrorPacket, pseudoSum, sumBytes } from '../ipv4/inet.js';
 
 export const IP_PROTO_ICMPV6 = 58;
@@ -69,6 +70,31 @@ const E = ICMPV6_EXPERTS;
 const DATA = table('data', 1);
 const IP_PROTO = table('ip.proto', 256);
 
+/**
+ * The Info column's start: the type's name and, for the error types, the code's. The dissector
+ * and the summary fast path (output/fastsummary.ts) write it.
+ */
+export function icmpv6TypeInfo(info: TextBuf, type: number, code: number): void {
+  const name = TYPE_NAMES[type];
+  if (name !== undefined) info.str(name);
+  else info.str('Unknown (').dec(type).byte(41);
+  const codes = type === 1 ? UNREACH_CODES : type === 3 ? TIMXCEED_CODES : type === 4 ? PARAMPROB_CODES : undefined;
+  if (codes !== undefined) {
+    const cn = codes[code];
+    info.str(' (');
+    if (cn !== undefined) info.str(cn);
+    else if (type === 1) info.str('Unknown');
+    else info.str('Unknown (').dec(code).byte(41);
+    info.byte(41);
+  }
+}
+
+/** An echo request / reply's " id=0x…, seq=…, hop limit=…" (`hop` -1: not over IPv6, none). */
+export function icmpv6EchoInfo(info: TextBuf, id: number, seq: number, hop: number): void {
+  info.str(' id=').hex0x(id, 4).str(', seq=').dec(seq);
+  if (hop >= 0) info.str(', hop limit=').dec(hop);
+}
+
 export const icmpv6Dissector: Dissector = {
   proto: F.icmpv6,
   name: 'icmpv6',
@@ -84,20 +110,7 @@ export const icmpv6Dissector: Dissector = {
     p.need(off, 4, end);
     const type = p.u8(off);
     const code = p.u8(off + 1);
-    if (!inErr) {
-      const name = TYPE_NAMES[type];
-      if (name !== undefined) c.info.str(name);
-      else c.info.str('Unknown (').dec(type).byte(41);
-      const codes = type === 1 ? UNREACH_CODES : type === 3 ? TIMXCEED_CODES : type === 4 ? PARAMPROB_CODES : undefined;
-      if (codes !== undefined) {
-        const cn = codes[code];
-        c.info.str(' (');
-        if (cn !== undefined) c.info.str(cn);
-        else if (type === 1) c.info.str('Unknown');
-        else c.info.str('Unknown (').dec(code).byte(41);
-        c.info.byte(41);
-      }
-    }
+    if (!inErr) icmpv6TypeInfo(c.info, type, code);
     p.add(F.type, off, 1, root);
     p.add(F.code, off + 1, 1, root);
     const ck = p.add(F.checksum, off + 2, 2, root);
@@ -129,10 +142,7 @@ export const icmpv6Dissector: Dissector = {
         p.need(off + 4, 4, end);
         p.add(F.echo_identifier, off + 4, 2, root);
         p.add(F.echo_sequence_number, off + 6, 2, root);
-        if (!inErr) {
-          c.info.str(' id=').hex0x(p.u16(off + 4), 4).str(', seq=').dec(p.u16(off + 6));
-          if (p.netVersion === 6) c.info.str(', hop limit=').dec(p.u8(p.netSrc - 1));
-        }
+        if (!inErr) icmpv6EchoInfo(c.info, p.u16(off + 4), p.u16(off + 6), p.netVersion === 6 ? p.u8(p.netSrc - 1) : -1);
         const data = DATA.get(0);
         if (data && end - (off + 8) > 0) p.call(data, off + 8, end, root);
         return;

@@ -31,13 +31,13 @@ import {
   MH_FIXED_LEN, MH_LEN_UNIT, MH_OFF_CSUM, MH_OFF_HLEN, MH_OFF_PROTO, MH_OFF_RESERVED, MH_OFF_TYPE, MH_TYPE,
 } from './layout.js';
 import { messageTable, unknownMessage } from './messages.js';
-import { MH_TYPE_NAMES, CSUM_STATUS } from './names.js';
+import { CSUM_STATUS } from './names.js';
+import { messageNameInfo } from './info.js';
 import { walkOptions } from './options.js';
 
 export { F as MIP6_FIELDS, X as MIP6_EXPERTS } from './fields.js';
 export * from './layout.js';
 
-const UNKNOWN_MH_NAME: string[] = Array.from({ length: 256 }, (_, t) => `Unknown Mobility Header (${t})`);
 const MIN_MH_LEN: number[] = Array.from({ length: 256 }, (_, t) => {
   const fixed = MH_FIXED_LEN[t];
   return fixed === undefined ? 0 : Math.ceil((6 + fixed) / MH_LEN_UNIT) * MH_LEN_UNIT;
@@ -135,9 +135,10 @@ export function dissectMh(p: Packet, mh: number, end: number, parent: number, ov
 
   // Info: tshark's message name, "Proxy " when the P flag is there to be read
   if (p.colsOn) {
-    if (type === MH_TYPE.BU && p.has(mh + BU_OFF_FLAGS, 2, end) && p.u16(mh + BU_OFF_FLAGS) & BU_FLAG.P) info.str('Proxy ');
-    else if (type === MH_TYPE.BA && p.has(mh + BA_OFF_FLAGS, 1, end) && p.u8(mh + BA_OFF_FLAGS) & BA_FLAG.P) info.str('Proxy ');
-    info.str(MH_TYPE_NAMES[type] ?? UNKNOWN_MH_NAME[type]!);
+    const proxy =
+      type === MH_TYPE.BU ? p.has(mh + BU_OFF_FLAGS, 2, end) && (p.u16(mh + BU_OFF_FLAGS) & BU_FLAG.P) !== 0
+      : type === MH_TYPE.BA && p.has(mh + BA_OFF_FLAGS, 1, end) && (p.u8(mh + BA_OFF_FLAGS) & BA_FLAG.P) !== 0;
+    messageNameInfo(info, type, proxy);
   }
 
   const msg = messageTable.get(type) ?? unknownMessage;

@@ -16,7 +16,7 @@ import {
   BA_FLAG, BA_OFF_FLAGS, BA_OFF_LIFETIME, BA_OFF_OPTIONS, BA_OFF_SEQ, BA_OFF_STATUS, BU_FLAG, BU_OFF_FLAGS, BU_OFF_LIFETIME,
   BU_OFF_OPTIONS, BU_OFF_SEQ, LIFETIME_UNIT_S, MH_OFF_DATA, MH_TYPE,
 } from './layout.js';
-import { BA_STATUS_NAMES, BA_STATUS_SHORT } from './names.js';
+import { bindingAckInfo, bindingUpdateInfo } from './info.js';
 
 export const messageTable = table('mip6.mhtype', 256);
 
@@ -34,32 +34,6 @@ function sub(p: Packet, o: number, n: number, end: number, parent: number, label
 function reg(type: number, name: string, dissect: (p: Packet, mh: number, end: number, root: number) => void): void {
   const d: Dissector = { proto: F.mipv6, name, dissect };
   messageTable.add(type, d);
-}
-
-const BU_FLAG_LETTERS = 'AHLKMRPFTB';
-const BU_FLAG_MASKS = [BU_FLAG.A, BU_FLAG.H, BU_FLAG.L, BU_FLAG.K, BU_FLAG.M, BU_FLAG.R, BU_FLAG.P, BU_FLAG.F, BU_FLAG.T, BU_FLAG.B];
-const BA_FLAG_LETTERS = 'KRPTB';
-const BA_FLAG_MASKS = [BA_FLAG.K, BA_FLAG.R, BA_FLAG.P, BA_FLAG.T, BA_FLAG.B];
-
-/** " seq=7 lifetime=100 (400s)" / " lifetime=0 (dereg)" */
-function infoSeqLifetime(p: Packet, seq: number, lifetime: number, dereg: boolean): void {
-  if (!p.colsOn) return;
-  const info = p.cols.info;
-  info.str(' seq=').dec(seq).str(' lifetime=').dec(lifetime);
-  if (lifetime === 0 && dereg) info.str(' (dereg)');
-  else info.str(' (').dec(lifetime * LIFETIME_UNIT_S).str('s)');
-}
-
-function infoFlags(p: Packet, flags: number, letters: string, masks: readonly number[]): void {
-  if (!p.colsOn) return;
-  const info = p.cols.info;
-  let first = true;
-  for (let i = 0; i < masks.length; i++) {
-    if (flags & masks[i]!) {
-      info.str(first ? ' flags=' : ',').byte(letters.charCodeAt(i));
-      first = false;
-    }
-  }
 }
 
 // ------------------------------------------------------------------ 5 (Proxy) Binding Update
@@ -93,8 +67,7 @@ reg(MH_TYPE.BU, 'mip6.bu', (p, mh, end, root) => {
   if (flags & BU_FLAG.RESERVED) p.expert(X.buReservedFlags, r, flags & BU_FLAG.RESERVED);
   if (ctx.bFlag && !ctx.proxy) p.expert(X.bWithoutP, b, 'Binding Update');
   if (flags & BU_FLAG.R) p.cols.proto = 'NEMO';
-  infoSeqLifetime(p, p.u16(mh + BU_OFF_SEQ), lifetime, true);
-  infoFlags(p, flags, BU_FLAG_LETTERS, BU_FLAG_MASKS);
+  if (p.colsOn) bindingUpdateInfo(p.cols.info, p.u16(mh + BU_OFF_SEQ), flags, lifetime);
   ctx.optStart = mh + BU_OFF_OPTIONS;
 });
 
@@ -128,9 +101,7 @@ reg(MH_TYPE.BA, 'mip6.ba', (p, mh, end, root) => {
   if (flags & BA_FLAG.RESERVED) p.expert(X.baReservedFlags, r, flags & BA_FLAG.RESERVED);
   if (ctx.bFlag && !ctx.proxy) p.expert(X.bWithoutP, b, 'Binding Acknowledgement');
   if (flags & BA_FLAG.R) p.cols.proto = 'NEMO';
-  if (p.colsOn) p.cols.info.str(' status=').dec(status).str(' (').str(BA_STATUS_SHORT[status] ?? BA_STATUS_NAMES[status] ?? 'unknown').byte(41);
-  infoSeqLifetime(p, p.u16(mh + BA_OFF_SEQ), lifetime, false);
-  infoFlags(p, flags, BA_FLAG_LETTERS, BA_FLAG_MASKS);
+  if (p.colsOn) bindingAckInfo(p.cols.info, status, p.u16(mh + BA_OFF_SEQ), flags, lifetime);
   ctx.optStart = mh + BA_OFF_OPTIONS;
 });
 

@@ -17,6 +17,7 @@ import { GENERATED, HIDDEN, type Packet } from '../../engine/packet.js';
 import { ctx } from './context.js';
 import { F, X } from './fields.js';
 import { GRE_KEY_LEN_NO_KEY, GRE_KEY_LEN_WITH_KEY, MH_TYPE, OPT, OPT_ALIGN } from './layout.js';
+import { greKeyOptionInfo, mnIdInfo } from './info.js';
 import { MH_TYPE_NAMES, OPTION_NAMES, VENDOR_3GPP } from './names.js';
 
 export const optionTable = table('mip6.option', 256);
@@ -128,21 +129,10 @@ reg(OPT.MNID, F.o_mnid, (p, off, end, node, len) => {
   item(p, F.mnid_subtype, off + 2, 1, end, node);
   if (len > 1) {
     item(p, F.mnid_id, off + 3, len - 1, end, node);
-    if (ctx.type === MH_TYPE.BU || ctx.type === MH_TYPE.BA) infoPrintable(p, ' MN-ID=', off + 3, end);
+    if ((ctx.type === MH_TYPE.BU || ctx.type === MH_TYPE.BA) && p.colsOn) mnIdInfo(p.cols.info, p.data, p.base + off + 3, p.base + end);
   }
 });
 
-/** Appends printable ASCII of bytes [from, to) to the Info column ('.' for others, at most 64). */
-function infoPrintable(p: Packet, label: string, from: number, to: number): void {
-  if (!p.colsOn) return;
-  const info = p.cols.info.str(label);
-  const lim = to - from > 64 ? from + 64 : to;
-  for (let i = from; i < lim; i++) {
-    const c = p.u8(i);
-    info.byte(c >= 0x20 && c < 0x7f ? c : 0x2e);
-  }
-  if (lim < to) info.str('...');
-}
 reg(OPT.AUTH, F.o_auth, (p, off, end, node, len) => {
   minLen(p, len, 6);
   item(p, F.auth_subtype, off + 2, 1, end, node);
@@ -267,7 +257,6 @@ fixed(OPT.IPV4DSM, F.o_ipv4dsm, 2, [[F.ipv4dsm_reserved, 2, 2], [F.ipv4dsm_s, 2,
 
 // ------------------------------------------------------------------ 33 GRE Key (RFC 5845 §6.1)
 reg(OPT.GRE_KEY, F.o_grek, (p, off, end, node, len) => {
-  const info = p.cols.info;
   const rel = off - ctx.mh;
   // message-level facts first: they hold even if the option turns out too short to read
   ctx.greCount++;
@@ -289,10 +278,8 @@ reg(OPT.GRE_KEY, F.o_grek, (p, off, end, node, len) => {
     const key = p.u32(off + 4);
     p.addNum(F.gre_key_hex, off + 4, 4, node, key, GENERATED);
     ctx.greWithKey = true;
-    if (p.colsOn) info.str(' GRE-key=').dec(key).str(' (').hex0x(key, 8).byte(41);
-  } else if (!p.colsOn) return;
-  else if (len === GRE_KEY_LEN_NO_KEY) info.str(' GRE(no key)');
-  else info.str(' GRE(bad length ').dec(len).byte(41);
+    if (p.colsOn) greKeyOptionInfo(p.cols.info, len, key);
+  } else if (p.colsOn) greKeyOptionInfo(p.cols.info, len, 0);
 });
 
 // ------------------------------------------------------------------ other IANA options Wireshark decodes

@@ -250,6 +250,30 @@ function options(p: Packet, o: number, length: number, tcpOff: number, root: num
   }
 }
 
+/**
+ * The Info column after the ports: " [SYN, ACK] Seq=… Ack=… Win=… Urg=…" (Ack with the ACK
+ * flag, Urg with URG). The dissector and the summary fast path (output/fastsummary.ts) write it.
+ */
+export function tcpFlagsInfo(info: TextBuf, flags: number, seq: number, ack: number, win: number, urg: number): void {
+  info.str(' [');
+  let first = true;
+  for (let i = 0; i < FLAG_BITS.length; i++) {
+    if (flags & FLAG_BITS[i]!) {
+      if (!first) info.str(', ');
+      info.str(FLAG_NAMES[i]!);
+      first = false;
+    }
+  }
+  if (first) info.str('<None>');
+  info.str('] Seq=').dec(seq);
+  if (flags & TH_ACK) info.str(' Ack=').dec(ack);
+  info.str(' Win=').dec(win);
+  if (flags & TH_URG) info.str(' Urg=').dec(urg);
+}
+
+/** What the Info column gets when the segment's checksum is wrong. */
+export const TCP_CHECKSUM_INCORRECT = ' [TCP CHECKSUM INCORRECT]';
+
 export const tcpDissector: Dissector = {
   proto: F.tcp,
   name: 'tcp',
@@ -291,22 +315,7 @@ export const tcpDissector: Dissector = {
     const reported = end - off;
     const seglen = reported - hlen;
     if (root >= 0) p.tree.num[root] = hlen < TCP_MIN_HEADER ? LABEL_SEQ : inErr || fragmented(p) || seglen < 0 ? LABEL_ACK : seglen;
-    if (cols) {
-      c.info.str(' [');
-      let first = true;
-      for (let i = 0; i < FLAG_BITS.length; i++) {
-        if (flags & FLAG_BITS[i]!) {
-          if (!first) c.info.str(', ');
-          c.info.str(FLAG_NAMES[i]!);
-          first = false;
-        }
-      }
-      if (first) c.info.str('<None>');
-      c.info.str('] Seq=').dec(seq);
-      if (flags & TH_ACK) c.info.str(' Ack=').dec(ack);
-      c.info.str(' Win=').dec(win);
-      if (flags & TH_URG) c.info.str(' Urg=').dec(p.u16(off + 18));
-    }
+    if (cols) tcpFlagsInfo(c.info, flags, seq, ack, win, p.u16(off + 18));
     p.addNum(F.len, off, 0, root, seglen >= 0 ? seglen : 0, GENERATED);
     p.add(F.seq, off + 4, 4, root);
     p.add(F.seq_raw, off + 4, 4, root, HIDDEN);
@@ -353,7 +362,7 @@ export const tcpDissector: Dissector = {
         p.addNum(F.checksum_status, off + 16, 0, root, CK_BAD, GENERATED);
         p.addNum(F.checksum_calculated, off + 16, 2, root, expected, GENERATED);
         p.expert(E.checksum_bad, ck, '0x' + expected.toString(16).padStart(4, '0'));
-        if (cols) c.info.str(' [TCP CHECKSUM INCORRECT]');
+        if (cols) c.info.str(TCP_CHECKSUM_INCORRECT);
       }
     } else {
       p.addNum(F.checksum_status, off + 16, 0, root, CK_UNVERIFIED, GENERATED);
