@@ -15,6 +15,17 @@ import { Packet } from './packet.js';
 /** Hooks run after every frame is dissected (the session correlator's generated fields). */
 export type PostDissector = (p: Packet) => void;
 
+/**
+ * Fills the summary columns of the frames it knows straight from their bytes, without the
+ * dissectors (src/output/fastsummary.ts). `fill` gets the Packet with the frame's facts set
+ * (bytes, lengths, link type, number, times) and nothing dissected; it returns true when the
+ * columns hold exactly what the dissectors would have put there, false to leave the frame to
+ * the dissectors (what it wrote to the columns is then discarded).
+ */
+export interface ColumnsFastPath {
+  fill(p: Packet): boolean;
+}
+
 export interface PipelineOptions {
   debug?: boolean;
   /** Fields to materialise (Packet.want); default null, the whole tree. */
@@ -45,6 +56,7 @@ export class Pipeline {
   private curComments: string[] | undefined = undefined;
   private prevSec = 0;
   private prevNsec = 0;
+  private fast: ColumnsFastPath | null = null;
 
   constructor(opts: PipelineOptions = {}) {
     this.packet.debug = opts.debug ?? false;
@@ -53,7 +65,19 @@ export class Pipeline {
   }
 
   addPostDissector(fn: PostDissector): void {
+    if (this.fast !== null) throw new Error('a columns fast path and post-dissectors do not go together');
     this.post.push(fn);
+  }
+
+  /**
+   * Lets `fast` fill the columns of the frames it knows, from the next frame on (null: every
+   * frame through the dissectors). Such a frame has its columns and nothing else (no fields, no
+   * expert items): only for runs that print the summary line alone, without colours, filter or
+   * post-dissectors. `redissect()` still runs the dissectors.
+   */
+  setColumnsFastPath(fast: ColumnsFastPath | null): void {
+    if (fast !== null && this.post.length > 0) throw new Error('a columns fast path and post-dissectors do not go together');
+    this.fast = fast;
   }
 
   /** Fields to materialise from the next frame on (null: all). */
@@ -178,6 +202,15 @@ export class Pipeline {
     p.interfaceId = this.curIface;
     p.comments = this.curComments;
     p.deltaNs = (tsSec - p.prevSec) * 1e9 + (tsNsec - p.prevNsec);
+    if (post && columns && this.fast !== null) {
+      if (this.fast.fill(p)) {
+        p.prevSec = tsSec;
+        p.prevNsec = tsNsec;
+        return;
+      }
+      p.cols.reset();
+      p.netVersion = p.netSrc = p.netDst = 0;
+    }
     let frame = this.frame;
     if (frame === undefined) {
       frame = this.frame = frameTable.get(0);

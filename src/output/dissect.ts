@@ -7,7 +7,7 @@ import '../dissectors/index.js';
 import { openCapture, type CaptureSource, type OpenCaptureOptions } from '../capture/index.js';
 import type { CaptureInfo, CaptureReader, CaptureWarning, SliceStart } from '../capture/types.js';
 import { fieldByName, unionWant, wantForFields, wantMask } from '../engine/fields.js';
-import { Pipeline, type PostDissector } from '../engine/pipeline.js';
+import { Pipeline, type ColumnsFastPath, type PostDissector } from '../engine/pipeline.js';
 import type { Packet } from '../engine/packet.js';
 import { compileFilter, NeedleScan, type DisplayFilter } from '../filter/index.js';
 import { Frame } from './frame.js';
@@ -56,6 +56,13 @@ export interface DissectOptions {
    * `gretool.*` fields for the session hook).
    */
   materialise?: { first?: Materialise; output: Materialise };
+  /**
+   * Advanced (the CLI's summary lines): fills the columns of the frames it knows without the
+   * dissectors (see ColumnsFastPath; output/fastsummary.ts). Used only without a filter and
+   * post-dissectors, on frames dissected with columns; such a frame has no fields or expert
+   * items, so the callback must read nothing but the columns and the frame's facts.
+   */
+  columnsFastPath?: ColumnsFastPath;
 }
 
 /** What a dissection materialises: fields (want mask; null = the whole tree) and the summary columns. */
@@ -196,6 +203,7 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
       for (let i = 0; i < d.length; i++) digits[i] = d[i]!;
     };
     const stateful = (opts.postDissectors ?? []).length > 0;
+    if (opts.columnsFastPath && test === null && !stateful) pipe.setColumnsFastPath(opts.columnsFastPath);
     const scan = needles && needles.length > 0 && !stateful ? new NeedleScan(needles) : null;
     return { reader, opened, pipe, frame, test, scan, upgrade, refresh };
   } catch (err) {

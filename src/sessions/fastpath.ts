@@ -64,15 +64,37 @@ export interface FastPathOptions {
    * relies on it). Default false: signalling is FAST_FALLBACK.
    */
   signalling?: boolean;
+  /**
+   * With `signalling`: false to have PBU/PBA recognised (FAST_PBU / FAST_PBA, `mhAt`, `ipAt`)
+   * without their events being built (default true). The summary fast path reads the bytes itself.
+   */
+  signallingEvents?: boolean;
 }
 
 export class FastPath {
   readonly data = new DataEvent();
+  /**
+   * After FAST_DATA: where the inner IP header starts in `data.data`, and where the tunnel's
+   * payload ends (the outer IP datagram's or the UDP datagram's end), both as indexes into the
+   * record's buffer. The inner header is whole; the datagram it announces ends at or before
+   * `innerEnd`.
+   */
+  innerAt = 0;
+  innerEnd = 0;
   private readonly sig: SignalDecoder | null;
 
   constructor(opts: FastPathOptions = {}) {
-    this.sig = opts.signalling === true ? new SignalDecoder() : null;
+    this.sig = opts.signalling === true ? new SignalDecoder(opts.signallingEvents !== false) : null;
   }
+
+  /** After FAST_PBU / FAST_PBA: where the Mobility Header starts (an index into the record's buffer). */
+  get mhAt(): number {
+    return this.sig!.mh;
+  }
+
+  /** After FAST_PBU / FAST_PBA: where the IP header (IPv6, or IPv4 of IPv4/UDP) starts, and its version. */
+  ipAt = 0;
+  ipVersion = 0;
 
   /** The event of the last FAST_PBU / FAST_PBA (a new object each time, kept by the correlator). */
   get signal(): SignallingEvent {
@@ -234,6 +256,8 @@ export class FastPath {
       ev.innerSrc = base + inner + 8;
       ev.innerDst = base + inner + 24;
     }
+    this.innerAt = base + inner;
+    this.innerEnd = base + end;
     ev.frame = rec.frameNumber;
     ev.tsSec = rec.tsSec;
     ev.tsNsec = rec.tsNsec;
@@ -263,6 +287,8 @@ export class FastPath {
     if (lt === LT_ETHERNET) {
       if (ip !== 14 || rec.data[rec.offset + 6]! & 1) return FAST_FALLBACK; // VLAN tags; eth.src.ig
     } else if (lt !== LT_RAW && lt !== LT_IPV4 && lt !== LT_IPV6) return FAST_FALLBACK;
+    this.ipAt = rec.offset + ip;
+    this.ipVersion = v;
     const k = this.sig!.decode(rec.data, rec.offset, cap, ip, v, rec.frameNumber, rec.tsSec, rec.tsNsec);
     return k === 0 ? FAST_FALLBACK : k === SIG_PBU ? FAST_PBU : FAST_PBA;
   }

@@ -89,6 +89,14 @@ function identifierText(d: Uint8Array, start: number, end: number): string {
 export class SignalDecoder {
   /** The event of the last frame that returned SIG_PBU / SIG_PBA (a new object each time). */
   signal: SignallingEvent | null = null;
+  /** Where the Mobility Header of the last frame that returned SIG_PBU / SIG_PBA starts (an index into its buffer). */
+  mh = 0;
+
+  /**
+   * `events` false: only tell whether a frame is a well-formed PBU/PBA (and where its MH is),
+   * without building its event (`signal` is then not kept up to date).
+   */
+  constructor(private readonly events = true) {}
   /** Address texts (the same string object for the same address), looked up by the address's words. */
   private addrs = new AddrTable(1024);
   private readonly ids = new BytesInterner(identifierText, INTERN_LIMIT);
@@ -198,12 +206,13 @@ export class SignalDecoder {
           for (let i = o + 2; i < oe; i++) if (d[i] !== 0) return SIG_FALLBACK;
           break;
         case OPT.MNID:
-          if (mnId === null) {
+          if (mnId === null && this.events) {
             mnId = this.ids.get(d, o + 3, oe);
             mnIdRef = this.ids.lastId;
           }
           break;
         case OPT.HNP:
+          if (!this.events) break;
           if (hnp === null) hnp = [{ prefix: this.addr(d, o + 4, 16), len: d[o + 3]! }];
           else hnp.push({ prefix: this.addr(d, o + 4, 16), len: d[o + 3]! });
           break;
@@ -219,10 +228,10 @@ export class SignalDecoder {
           if (ol === GRE_KEY_LEN_WITH_KEY) greKey = ((d[o + 4]! << 24) >>> 0) + ((d[o + 5]! << 16) | (d[o + 6]! << 8) | d[o + 7]!);
           break;
         case OPT.IPV4HAREQ:
-          if (type === MH_TYPE.BU && hoa === null) hoa = this.addr(d, o + 4, 4);
+          if (type === MH_TYPE.BU && hoa === null && this.events) hoa = this.addr(d, o + 4, 4);
           break;
         case OPT.IPV4HAREP:
-          if (type === MH_TYPE.BA) {
+          if (type === MH_TYPE.BA && this.events) {
             if (hoa === null) hoa = this.addr(d, o + 4, 4);
             if (hoaStatus < 0) hoaStatus = d[o + 2]!;
           }
@@ -240,6 +249,8 @@ export class SignalDecoder {
       if (status === BA_STATUS.GRE_TUNNELING_BUT_TLV_HEADER_NOT_SUPPORTED && (t || !gre)) return SIG_FALLBACK;
       if (status >= BA_STATUS_REJECT_MIN ? greKey !== null : t && !gre) return SIG_FALLBACK;
     }
+    this.mh = mh;
+    if (!this.events) return type;
     const src = v === 4 ? this.addr(d, b + 12, 4) : this.addr(d, b + 8, 16);
     const dst = v === 4 ? this.addr(d, b + 16, 4) : this.addr(d, b + 24, 16);
     this.signal = {

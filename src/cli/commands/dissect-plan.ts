@@ -11,6 +11,7 @@ import type { PostDissector } from '../../engine/pipeline.js';
 import type { CaptureInfo } from '../../capture/types.js';
 import type { DisplayFilter } from '../../filter/index.js';
 import { SummaryWriter, type SummaryColors } from '../../output/summary.js';
+import { FastSummary } from '../../output/fastsummary.js';
 import { DetailWriter } from '../../output/detail.js';
 import { writeHexDump } from '../../output/hexdump.js';
 import { FieldsWriter, parseFieldsOptions, resolveFields } from '../../output/fields.js';
@@ -186,4 +187,14 @@ export async function planRun(r: Renderer, filter: DisplayFilter | undefined, tw
     materialise = { first: { want: unionWant(output.want, wantMask(filter.fields)), columns: false }, output: printed };
   }
   return { materialise, hooks, session };
+}
+
+/**
+ * Whether the run prints summary lines alone, uncoloured and unfiltered, without generated
+ * fields: then the summary fast path (output/fastsummary.ts) fills the common frames' columns.
+ * Returns the dissectCapture options that install it (none otherwise).
+ */
+export function fastColumns(spec: RenderSpec, filter: DisplayFilter | undefined, hooks: number): { columnsFastPath?: FastSummary } {
+  const on = spec.text && spec.format === 'text' && spec.summary && !spec.detail && !spec.hex && spec.colors === null && filter === undefined && hooks === 0;
+  return on ? { columnsFastPath: new FastSummary() } : {};
 }

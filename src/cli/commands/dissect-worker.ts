@@ -11,7 +11,7 @@ import type { CaptureInfo, PacketRecord } from '../../capture/types.js';
 import { TextBuf } from '../../engine/textbuf.js';
 import { compileDisplayFilter, dissectCapture } from '../../output/dissect.js';
 import { BatchReader, type BatchMessage, type BatchResult } from '../../output/parallel.js';
-import { planRun, Renderer, type RenderSpec } from './dissect-plan.js';
+import { fastColumns, planRun, Renderer, type RenderSpec } from './dissect-plan.js';
 
 /** The job the command gives its workers. */
 export interface DissectJob {
@@ -68,6 +68,7 @@ async function serve(job: DissectJob, info: CaptureInfo): Promise<void> {
     filter,
     postDissectors: plan.hooks,
     materialise: plan.materialise,
+    ...fastColumns(job.spec, filter, plan.hooks.length),
     onOpen: (r) => render.setPrecision(r.info),
     onChunk: () => {
       post();

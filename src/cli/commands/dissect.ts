@@ -21,7 +21,7 @@ import { compileDisplayFilter, dissectCapture } from '../../output/dissect.js';
 import type { DisplayFilter } from '../../filter/index.js';
 import type { Frame } from '../../output/frame.js';
 import { decideColor, escapes, makeChalk } from '../color.js';
-import { planRun, Renderer, type OutFormat, type RenderSpec } from './dissect-plan.js';
+import { fastColumns, planRun, Renderer, type OutFormat, type RenderSpec } from './dissect-plan.js';
 import type { DissectJob } from './dissect-worker.js';
 
 export { generatedFieldsNeeded } from './dissect-plan.js';
@@ -233,6 +233,7 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
       filter,
       postDissectors: plan.hooks,
       materialise: plan.materialise,
+      ...fastColumns(spec, filter, plan.hooks.length),
       onOpen: (r) => {
         reader = r;
         render.setPrecision(r.info);
