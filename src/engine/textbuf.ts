@@ -163,6 +163,20 @@ export class TextBuf {
     this.len = p + n;
     return this;
   }
+  /** Appends octets src[start, end) as printable ASCII: 0x20-0x7e as they are, '.' for the others. */
+  printable(src: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    if (n <= 0) return this;
+    if (this.len + n > this.buf.length) this.grow(n);
+    const b = this.buf;
+    const p = this.len - start;
+    for (let i = start; i < end; i++) {
+      const c = src[i]!;
+      b[p + i] = c >= 0x20 && c < 0x7f ? c : 0x2e;
+    }
+    this.len += n;
+    return this;
+  }
   /** UTF-8 bytes of `s` (for `lit`). */
   static encode(s: string): Uint8Array {
     return encoder.encode(s);

@@ -111,3 +111,12 @@ test('copyText copies any length, and view() follows a replaced or grown buffer'
     { numRuns: 2000 },
   );
 });
+
+test('printable keeps 0x20-0x7e and writes "." for every other octet, growing the buffer', () => {
+  const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const t = new TextBuf(4).str('>');
+  t.printable(all, 0, 256).printable(all, 65, 68).printable(all, 10, 10);
+  const want = '>' + Array.from(all, (c) => (c >= 0x20 && c <= 0x7e ? String.fromCharCode(c) : '.')).join('') + 'ABC';
+  assert.equal(t.toString(), want);
+  assert.equal(t.len, 1 + 256 + 3);
+});

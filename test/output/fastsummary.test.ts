@@ -250,6 +250,13 @@ test('summary fast path: hand-made frames give the dissectors\' line; odd ones a
     assert.equal(b, a, what);
     assert.equal(twin.fast.filled - before, want ? 1 : 0, `${what}: ${want ? 'not filled by' : 'filled by'} the fast path (${a})`);
   }
+  // the MN-ID as printable ASCII, at most 64 octets (values known, not taken from either path)
+  const [unicode] = twin.lines(signal6(M6, L6, { type: 'pbu', seq: 1, lifetime: 1, mnId: 'ünïcødé\u0000x' }), 1, ++n);
+  assert.match(unicode, / MN-ID=\.\.n\.\.c\.\.d\.\.\.x$/);
+  const [long] = twin.lines(signal6(M6, L6, { type: 'pbu', seq: 1, lifetime: 1, mnId: 'x'.repeat(80) }), 1, ++n);
+  assert.ok(long.endsWith(` MN-ID=${'x'.repeat(64)}...`), long);
+  const [flags] = twin.lines(signal4(M4, L4, 5436, 5436, { type: 'pbu', seq: 9, lifetime: 0, mnId: 'a', fFlag: true, tFlag: true, gre: 'nokey' }), 1, ++n);
+  assert.match(flags, /MIPv6 \d+ Proxy Binding Update seq=9 lifetime=0 \(dereg\) flags=A,H,P,F,T GRE\(no key\) MN-ID=a$/);
   // a cut frame is the dissectors' (the fast path wants every octet): the octets past the
   // captured length are another record's (here 0xee), which no checksum may read
   for (const inner of [udp4(H4, S4, 1, 7, new Uint8Array(40)), tcp4(H4, S4, { sport: 51000, dport: 8080, flags: 0x18 }, new Uint8Array(60))]) {

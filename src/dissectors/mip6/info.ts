@@ -6,7 +6,7 @@
  *   [Proxy ]Binding Update seq=7 lifetime=100 (400s) flags=A,P,T MN-ID=ue1@example GRE-key=… (0x…)
  *   [Proxy ]Binding Acknowledgement status=0 (accepted) seq=7 lifetime=100 (400s) flags=P …
  */
-import type { TextBuf } from '../../engine/textbuf.js';
+import { TextBuf } from '../../engine/textbuf.js';
 import { BA_FLAG, BU_FLAG, GRE_KEY_LEN_NO_KEY, GRE_KEY_LEN_WITH_KEY, LIFETIME_UNIT_S } from './layout.js';
 import { BA_STATUS_NAMES, BA_STATUS_SHORT, MH_TYPE_NAMES } from './names.js';
 
@@ -30,37 +30,37 @@ function seqLifetime(info: TextBuf, seq: number, lifetime: number, dereg: boolea
   else info.str(' (').dec(lifetime * LIFETIME_UNIT_S).str('s)');
 }
 
-function flagLetters(info: TextBuf, flags: number, letters: string, masks: readonly number[]): void {
-  let first = true;
-  for (let i = 0; i < masks.length; i++) {
-    if (flags & masks[i]!) {
-      info.str(first ? ' flags=' : ',').byte(letters.charCodeAt(i));
-      first = false;
-    }
+/** " flags=A,P,T" for the set flags (nothing when none), as bytes, made once per flags value. */
+function flagLetters(info: TextBuf, flags: number, letters: string, masks: readonly number[], cache: (Uint8Array | undefined)[]): void {
+  let text = cache[flags];
+  if (text === undefined) {
+    let s = '';
+    for (let i = 0; i < masks.length; i++) if (flags & masks[i]!) s += (s === '' ? ' flags=' : ',') + letters[i]!;
+    text = cache[flags] = TextBuf.encode(s);
   }
+  info.lit(text);
 }
+const MN_ID_EQ = TextBuf.encode(' MN-ID=');
+const BU_FLAG_TEXT: (Uint8Array | undefined)[] = [];
+const BA_FLAG_TEXT: (Uint8Array | undefined)[] = [];
 
 /** A Binding Update's fixed part: sequence number, lifetime, flags (the 16-bit flags word). */
 export function bindingUpdateInfo(info: TextBuf, seq: number, flags: number, lifetime: number): void {
   seqLifetime(info, seq, lifetime, true);
-  flagLetters(info, flags, BU_FLAG_LETTERS, BU_FLAG_MASKS);
+  flagLetters(info, flags, BU_FLAG_LETTERS, BU_FLAG_MASKS, BU_FLAG_TEXT);
 }
 
 /** A Binding Acknowledgement's fixed part: status, sequence number, lifetime, flags (8 bits). */
 export function bindingAckInfo(info: TextBuf, status: number, seq: number, flags: number, lifetime: number): void {
   info.str(' status=').dec(status).str(' (').str(BA_STATUS_SHORT[status] ?? BA_STATUS_NAMES[status] ?? 'unknown').byte(41);
   seqLifetime(info, seq, lifetime, false);
-  flagLetters(info, flags, BA_FLAG_LETTERS, BA_FLAG_MASKS);
+  flagLetters(info, flags, BA_FLAG_LETTERS, BA_FLAG_MASKS, BA_FLAG_TEXT);
 }
 
 /** " MN-ID=" and the identifier d[from, to) as printable ASCII ('.' for other octets, at most 64, then "..."). */
 export function mnIdInfo(info: TextBuf, d: Uint8Array, from: number, to: number): void {
-  info.str(' MN-ID=');
   const lim = to - from > 64 ? from + 64 : to;
-  for (let i = from; i < lim; i++) {
-    const c = d[i]!;
-    info.byte(c >= 0x20 && c < 0x7f ? c : 0x2e);
-  }
+  info.lit(MN_ID_EQ).printable(d, from, lim);
   if (lim < to) info.str('...');
 }
 
