@@ -27,7 +27,6 @@
  * A frame filled here has its columns and nothing else (no fields, no expert items): the fast
  * path is for runs that print the summary alone, without colours (which follow expert items).
  */
-import type { PacketRecord } from '../capture/types.js';
 import { table, type Dissector } from '../engine/dispatch.js';
 import type { Packet } from '../engine/packet.js';
 import type { ColumnsFastPath } from '../engine/pipeline.js';
@@ -83,25 +82,10 @@ function u32(d: Uint8Array, o: number): number {
 
 export class FastSummary implements ColumnsFastPath {
   private readonly fp = new FastPath({ signalling: true, signallingEvents: false });
-  /** The record FastPath.decode reads, refilled from the Packet per frame. */
-  private readonly rec: PacketRecord = {
-    frameNumber: 0, fileOffset: 0, data: new Uint8Array(0), offset: 0, caplen: 0, origlen: 0, tsSec: 0, tsNsec: 0,
-    interfaceId: 0, linkType: 0, comments: undefined,
-  };
 
   fill(p: Packet): boolean {
     if (p.caplen !== p.origlen) return false;
-    const r = this.rec;
-    r.data = p.data;
-    r.offset = p.base;
-    r.caplen = p.caplen;
-    r.origlen = p.origlen;
-    r.linkType = p.linkType;
-    r.frameNumber = p.number;
-    r.tsSec = p.tsSec;
-    r.tsNsec = p.tsNsec;
-    const fp = this.fp;
-    const k = fp.decode(r);
+    const k = this.fp.decodePacket(p);
     if (k === FAST_DATA) return this.data(p);
     if (k === FAST_PBU || k === FAST_PBA) return this.signalling(p);
     return false;

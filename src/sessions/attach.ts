@@ -16,7 +16,6 @@
 import { GENERATED, type Packet } from '../engine/packet.js';
 import type { Pipeline, PostDissector } from '../engine/pipeline.js';
 import { Correlator } from './correlator.js';
-import type { PacketRecord } from '../capture/types.js';
 import type { DataEvent } from './events.js';
 import { EXTRACT_DATA, EXTRACT_NONE, EXTRACT_PBA, EXTRACT_PBU, Extractor } from './extract.js';
 import { FAST_DATA, FAST_NONE, FAST_PBU, FAST_PBA, FastPath } from './fastpath.js';
@@ -43,14 +42,9 @@ export class SessionTracker {
   /**
    * With `fastPath`: tunnelled data frames and well-formed PBUs/PBAs are read from the frame's
    * bytes by the fast path (fastpath.ts, fastsig.ts, tested equal to the Extractor) instead of
-   * walking the dissected tree, which in `dissect -V` / `-T json` holds every field. `rec` is
-   * the reused record it reads.
+   * walking the dissected tree, which in `dissect -V` / `-T json` holds every field.
    */
   private readonly fast: FastPath | null;
-  private readonly rec: PacketRecord = {
-    frameNumber: 0, fileOffset: 0, data: new Uint8Array(0), offset: 0, caplen: 0, origlen: 0,
-    tsSec: 0, tsNsec: 0, interfaceId: 0, linkType: 0, comments: undefined,
-  };
 
   constructor(opts: { annotate?: boolean; recordPairs?: boolean; listeners?: SessionListener[]; fastPath?: boolean } = {}) {
     this.fast = opts.fastPath === true ? new FastPath({ signalling: true }) : null;
@@ -74,16 +68,7 @@ export class SessionTracker {
   feed(p: Packet): void {
     const fast = this.fast;
     if (fast !== null) {
-      const rec = this.rec;
-      rec.data = p.data;
-      rec.offset = p.base;
-      rec.caplen = p.caplen;
-      rec.origlen = p.origlen;
-      rec.linkType = p.linkType;
-      rec.frameNumber = p.number;
-      rec.tsSec = p.tsSec;
-      rec.tsNsec = p.tsNsec;
-      const k = fast.decode(rec);
+      const k = fast.decodePacket(p);
       if (k === FAST_NONE) return;
       if (k === FAST_DATA) return this.dataFrame(p, fast.data);
       if (k === FAST_PBU) return this.signalFrame(p, EXTRACT_PBU, fast.signal);

@@ -16,6 +16,7 @@
  * layout.ts files.
  */
 import type { PacketRecord } from '../capture/types.js';
+import type { Packet } from '../engine/packet.js';
 import {
   GRE_FLAG_CHECKSUM,
   GRE_FLAG_KEY,
@@ -99,6 +100,26 @@ export class FastPath {
   /** The event of the last FAST_PBU / FAST_PBA (a new object each time, kept by the correlator). */
   get signal(): SignallingEvent {
     return this.sig!.signal!;
+  }
+
+  /** The record decodePacket() hands to decode(), refilled from the Packet each time. */
+  private readonly rec: PacketRecord = {
+    frameNumber: 0, fileOffset: 0, data: new Uint8Array(0), offset: 0, caplen: 0, origlen: 0,
+    tsSec: 0, tsNsec: 0, interfaceId: 0, linkType: 0, comments: undefined,
+  };
+
+  /** Decodes the frame a Packet holds (its bytes, lengths, link type, number and time), as decode() does a record. */
+  decodePacket(p: Packet): number {
+    const rec = this.rec;
+    rec.data = p.data;
+    rec.offset = p.base;
+    rec.caplen = p.caplen;
+    rec.origlen = p.origlen;
+    rec.linkType = p.linkType;
+    rec.frameNumber = p.number;
+    rec.tsSec = p.tsSec;
+    rec.tsNsec = p.tsNsec;
+    return this.decode(rec);
   }
 
   /** Decodes one record; see FAST_*. */
