@@ -165,17 +165,28 @@ const TARGET_TEXT: Record<string, string> = { pbu: 'PBUs', pba: 'PBAs', uplink: 
  * Checks fault names and that each one applies somewhere in the scenario (a quick dry run, before
  * anything is written). A fault that applies nowhere is a usage error; when frames were due for
  * it but lack what it changes (a GRE checksum, a GRE header another fault removed, ...), the
- * message names that.
+ * message names that. So is a fault named on an event of the scenario file that changes none of
+ * the frames (a SCENARIO error at the event's line).
  */
 export async function checkFaults(sc: Scenario, opts: GenerateOptions): Promise<void> {
   const faults = opts.faults ?? [];
-  if (faults.length === 0) return;
+  const onEvents = sc.timeline.filter((ev) => ev.faults.length > 0);
+  if (faults.length === 0 && onEvents.length === 0) return;
   for (const name of faults) {
     if (!faultByName(name)) throw new UsageError(`unknown fault "${name}" (see gretool generate --list-faults)`);
   }
   const bases = sc.mobileNodes.size;
   const dry = { ...opts, sessions: Math.max(bases, Math.min(opts.sessions ?? bases, 2 * bases)), packets: undefined, duration: undefined };
   const stats = await countFrames(sc, dry, 1);
+  for (const ev of onEvents) {
+    for (const name of ev.faults) {
+      if (stats.faultsApplied.has(name)) continue;
+      const f = faultByName(name)!;
+      const need = stats.faultsUnmet.get(name);
+      const why = need !== undefined ? `it needs ${TARGET_TEXT[f.target] ?? 'frames'} with ${need}, and the event has none` : `the event has no frame it changes`;
+      throw new GretoolError('SCENARIO', `${sc.source}:${ev.pos.line}:${ev.pos.col}: fault "${name}" on this ${ev.kind} event changes nothing: ${why}`);
+    }
+  }
   const unused = unusedFaults(faults, stats);
   if (unused.length === 0) return;
   const messages: string[] = [];

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario } from '../../src/generate/scenario.js';
 import { runGenerator } from '../../src/generate/index.js';
@@ -190,4 +190,21 @@ test('faults named on an event change that event’s frames only', async () => {
   assert.ok(uplinkKeys.includes('0x00002001'), 'the first traffic event keeps the uplink key');
   assert.ok(uplinkKeys.includes('0x00002002'), 'the second one has the wrong key');
   assert.equal(uplinkKeys.filter((k) => k === '0x00002002').length, 2);
+});
+
+test('a fault named on an event that changes none of its frames is an error at the event, before anything is written', () => {
+  const dir = tempDir('gretool-scfault-');
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, BASE.replace('count: 2 }', 'count: 2, faults: [gre-checksum-bad] }'));
+  const out = join(dir, 'out.pcap');
+  const r = gretool(['generate', bad, '-o', out]);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /bad\.yaml:10:\d+: fault "gre-checksum-bad" on this traffic event changes nothing: it needs uplink packets with GRE checksums/);
+  assert.equal(existsSync(out), false);
+  // the same fault where it applies (a traffic event with GRE checksums is not in BASE; a PBU fault on the attach is)
+  const good = join(dir, 'good.yaml');
+  writeFileSync(good, BASE.replace('response: { ul_key: 0x2001 } }', 'response: { ul_key: 0x2001 }, faults: [grekey-len4] }'));
+  const r2 = gretool(['generate', good, '-o', out]);
+  assert.equal(r2.status, 0, r2.stderr);
+  assert.ok(existsSync(out));
 });

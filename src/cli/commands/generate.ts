@@ -139,6 +139,7 @@ events (at; event attach|reregister|handoff|detach|traffic; mn; mag; gre; tlv; t
 dl_key; lifetime; hi; response {status, ul_key, grekey, t, lifetime}; traffic: flows
 [udp4, tcp6, icmp4, ... | all], rate, count or duration, size, direction, port), each with
 overrides {pbu, pba | uplink, downlink: {FIELD: value}} (see --list-fields) and faults [...].
+A fault that changes nothing where it is given (--fault, or on an event) is an error (exit 2).
 The built-in scenarios are files in the package's scenarios/ directory: copy one and edit it.`,
     )
     .action(async (scenarioArg: string | undefined, opts: GenerateCliOptions) => {
