@@ -145,7 +145,14 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
   const results = new Map<number, BatchResult>();
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
+  // set by every event (a result, a worker's exit or error): waitFor() looks again before it
+  // sleeps, since an event that comes while it is busy (writing, awaiting the sink) finds no one
+  // to wake, and a lost wake-up would end the run quietly once the workers are gone
+  let events = 0;
+  let running = 0;
+  let lastLook = false;
   const poke = () => {
+    events++;
     const w = wake;
     wake = null;
     w?.();
@@ -166,6 +173,7 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
     exited.push(
       new Promise<void>((resolve) => {
         w.on('exit', (code) => {
+          running--;
           if (code !== 0) failure ??= new Error(`dissect worker exited with code ${code}`);
           poke();
           resolve();
@@ -173,6 +181,7 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
       }),
     );
     pool.push(w);
+    running++;
   }
 
   const sink = o.sink;
@@ -192,8 +201,17 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
   const waitFor = async (limit: number): Promise<void> => {
     for (;;) {
       if (failure) throw failure;
+      const seen = events;
       await writeReady();
       if (posted - written <= limit) return;
+      if (events !== seen) continue; // something came meanwhile: look again
+      if (running === 0) {
+        // every worker is gone: nothing can wake us; a result still on its way gets a moment
+        if (lastLook) throw new Error(`dissect workers ended with ${posted - written} of ${posted} batches unanswered`);
+        lastLook = true;
+        await new Promise<void>((resolve) => setTimeout(resolve, 200));
+        continue;
+      }
       await new Promise<void>((resolve) => (wake = resolve));
     }
   };
