@@ -1,16 +1,19 @@
 /**
  * Correlating a whole capture: open, dissect every frame, feed the correlator, finish. The
  * `gretool sessions` command and the benchmark use this; `gretool dissect` uses attach.ts (and
- * this for pass 1 of -2, feeding the session hook's tracker).
+ * this for pass 1 of -2, feeding the session hook's tracker, and with -j, where one worker
+ * correlates and every worker writes the fields: SessionAttributor, writeAttribution).
  */
 import '../dissectors/index.js';
 import { openCapture, type CaptureReader, type CaptureSource, type CaptureWarning, type PacketRecord } from '../capture/index.js';
+import { GENERATED, type Packet } from '../engine/packet.js';
 import { Pipeline } from '../engine/pipeline.js';
 import type { Correlator } from './correlator.js';
 import { SessionTracker } from './attach.js';
 import { extractorWant } from './extract.js';
 import { FAST_DATA, FAST_FALLBACK, FAST_PBA, FAST_PBU, FastPath } from './fastpath.js';
-import type { SessionListener } from './types.js';
+import { SESSION_FIELDS as F } from './fields.js';
+import { DIR_NONE, REASONS, type BindingView, type DataResult, type MessageKind, type SessionListener } from './types.js';
 
 export interface CorrelateOptions {
   /** Listeners subscribed before the first frame. */
@@ -122,4 +125,117 @@ export class RecordCorrelator {
 
 function isReader(x: unknown): x is CaptureReader {
   return typeof x === 'object' && x !== null && typeof (x as CaptureReader).next === 'function' && typeof (x as CaptureReader).fill === 'function';
+}
+
+// ---------------------------------------------------------------------- -j attribution
+
+/**
+ * Numbers per frame in an attribution (SessionAttributor, writeAttribution): what the frame is,
+ * then up to four values.
+ *
+ *   none         (0)
+ *   data         (1) binding id or -1, reason (R_*, when no binding), candidate id or -1, direction
+ *   PBU          (2) binding id, kind (KINDS), frame it retransmits or -1
+ *   PBA, paired  (3) binding id, kind, frame of its PBU, response time (ns)
+ *   PBA, alone   (4) candidate id or -1
+ */
+export const ATTR_WIDTH = 5;
+const A_NONE = 0;
+const A_DATA = 1;
+const A_PBU = 2;
+const A_PAIR = 3;
+const A_UNSOLICITED = 4;
+const KINDS: readonly MessageKind[] = ['initial', 'lifetime-extension', 'handoff', 'deregistration'];
+
+function kindCode(kind: MessageKind): number {
+  const i = KINDS.indexOf(kind);
+  if (i < 0) throw new Error(`session attribution: unknown message kind ${kind}`);
+  return i;
+}
+
+/**
+ * The one correlator of `gretool dissect -j` with the session fields shown (worker 0's notes
+ * writer, src/output/parallel.ts): fed every record in capture order (RecordCorrelator: the
+ * fast paths, else a dissection with the Extractor's fields), it notes, per record, what a
+ * single-pass session hook (attach.ts) writes into that frame, as ATTR_WIDTH numbers; the worker
+ * that prints the frame writes the fields from them (writeAttribution), with no session state.
+ */
+export class SessionAttributor {
+  readonly width = ATTR_WIDTH;
+  private readonly records: RecordCorrelator;
+  private out: Float64Array = new Float64Array(ATTR_WIDTH);
+  private k = 0;
+
+  constructor(opts: { debug?: boolean } = {}) {
+    // the correlator's own listener calls, made while it handles the frame, with the outcome
+    // SessionTracker writes (the same objects its pbu(), pba() and data() return)
+    const listener: SessionListener = {
+      onData: (_ev, r) => this.data(r),
+      onPbu: (o) => this.put(A_PBU, o.binding.id, kindCode(o.kind), o.retransmissionOf ?? -1, 0),
+      onPair: (o) => this.put(A_PAIR, o.binding.id, kindCode(o.kind), o.pbu.frame, o.responseNs),
+      onUnsolicitedPba: (_pba, cand: BindingView | null) => this.put(A_UNSOLICITED, cand ? cand.id : -1, 0, 0, 0),
+    };
+    this.records = new RecordCorrelator(new SessionTracker({ annotate: false, listeners: [listener] }), opts);
+  }
+
+  /** Correlates `rec` (the next record of the capture) and writes its attribution at out[k, k + ATTR_WIDTH). */
+  annotate(rec: PacketRecord, out: Float64Array, k: number): void {
+    this.out = out;
+    this.k = k;
+    out[k] = A_NONE;
+    this.records.feed(rec);
+  }
+
+  private data(r: DataResult): void {
+    this.put(A_DATA, r.binding !== null ? r.bindingId : -1, r.reason, r.candidate !== null ? r.candidate.id : -1, r.direction);
+  }
+
+  private put(what: number, a: number, b: number, c: number, d: number): void {
+    const o = this.out;
+    const k = this.k;
+    o[k] = what;
+    o[k + 1] = a;
+    o[k + 2] = b;
+    o[k + 3] = c;
+    o[k + 4] = d;
+  }
+}
+
+/**
+ * Writes the generated session fields of the frame in `p` from its attribution at a[k, k +
+ * ATTR_WIDTH) (SessionAttributor): the same nodes, in the same order, as SessionTracker writes in
+ * one pass (attach.ts), so that a worker prints what one thread prints (test/output/parallel.test.ts).
+ */
+export function writeAttribution(p: Packet, a: Float64Array, k: number): void {
+  const what = a[k]!;
+  if (what === A_NONE) return;
+  const root = p.add(F.proto, -1, 0, -1, GENERATED);
+  switch (what) {
+    case A_DATA: {
+      const id = a[k + 1]!;
+      if (id >= 0) p.addGen(F.session, root, id);
+      else {
+        p.addStr(F.unattributed, -1, 0, root, REASONS[a[k + 2]!]!, GENERATED);
+        if (a[k + 3]! >= 0) p.addGen(F.candidate, root, a[k + 3]!);
+      }
+      const dir = a[k + 4]!;
+      if (dir !== DIR_NONE) p.addGen(F.direction, root, dir);
+      return;
+    }
+    case A_PBU:
+      p.addGen(F.session, root, a[k + 1]!);
+      p.addStr(F.kind, -1, 0, root, KINDS[a[k + 2]!]!, GENERATED);
+      if (a[k + 3]! >= 0) p.addGen(F.retransmission, root, a[k + 3]!);
+      return;
+    case A_PAIR:
+      p.addGen(F.session, root, a[k + 1]!);
+      p.addStr(F.kind, -1, 0, root, KINDS[a[k + 2]!]!, GENERATED);
+      p.addGen(F.pair_frame, root, a[k + 3]!);
+      p.addGen(F.pair_time, root, a[k + 4]!);
+      return;
+    case A_UNSOLICITED:
+      p.addGen(F.unsolicited, root, 1);
+      if (a[k + 1]! >= 0) p.addGen(F.candidate, root, a[k + 1]!);
+      return;
+  }
 }

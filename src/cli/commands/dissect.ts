@@ -80,11 +80,12 @@ frame is still printed ("[Malformed Packet]" in its Info) and the exit code stay
 nothing is printed unless -P, -V, -x or -T is given. -c counts frames read, as tshark does.
 
 -j N dissects in N worker threads (the main thread reads and writes); the output is the same,
-byte for byte. Each worker costs memory (some 60 MB, 100 MB with -V) and a start-up, so one
-thread is the default; -j auto uses workers for files of 16 MB and more when they pay off: the
-whole tree (-V, -T ek) from two cores on, lighter outputs (summary, fields) from three, at
-most 4. Runs that need one thread stay in one: -w, -2, --debug, -T json, and under -Y whatever
-shows the time since the previous displayed frame (-t dd, -V, frame.time_delta_displayed).
+byte for byte. Each worker costs memory (some 20 to 30 MB; with -V one of them also keeps the
+session state) and a start-up, so one thread is the default; -j auto uses workers for files of
+16 MB and more when they pay off: the whole tree (-V, -T ek) from two cores on, lighter outputs
+(summary, fields) from three, at most 4. Runs that need one thread stay in one: -w, -2,
+--debug, -T json, and under -Y whatever shows the time since the previous displayed
+frame (-t dd, -V, frame.time_delta_displayed).
 
 Generated fields (gretool's own, listed by \`gretool fields gretool\`):
   gretool.session            binding id (as in \`gretool sessions\`) of a data frame, PBU or PBA
@@ -176,6 +177,8 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
       if (workers > 1 && (!auto || (worthWorkers(file) && (count === undefined || count >= MIN_PARALLEL_COUNT)))) {
         const job: DissectJob = { spec };
         if (opts.Y !== undefined) job.filter = opts.Y;
+        // session fields: one correlator (worker 0's) notes each frame's attribution for all
+        const notes = plan.session !== null ? (await import('../../sessions/run.js')).ATTR_WIDTH : 0;
         const r = await dissectInWorkers(file, {
           workers,
           workerUrl: new URL('./dissect-worker.js', import.meta.url),
@@ -184,7 +187,7 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
           count,
           begin: (out) => render.begin(out),
           end: (out) => render.end(out),
-          correlateAll: plan.session !== null,
+          notes,
           // the whole tree is some kilobytes a frame: smaller batches keep the texts in flight small
           batchRecords: heavy ? 256 : 2048,
         });
