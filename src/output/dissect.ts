@@ -214,7 +214,8 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
 
 /**
  * Dissects every frame of a capture and calls `onFrame` for each frame that passes the filter.
- * Return `false` from the callback to stop. The Frame is reused: it is valid only during the
+ * Return `false` from the callback to stop, or a promise to have the next frame wait for it
+ * (output back-pressure: a slow pipe). The Frame is reused: it is valid only during the
  * call. Rejects with a GretoolError for unreadable input; a capture cut mid-record rejects
  * (CAPTURE_TRUNCATED) only after every complete frame was handed over.
  */
@@ -242,9 +243,11 @@ export async function dissectCapture(
         if (test === null || test(p)) {
           displayed++;
           if (upgrade !== null) pipe.redissect(upgrade.want, upgrade.columns);
-          const stop = onFrame(frame) === false;
+          const r = onFrame(frame);
           shown(p);
-          if (stop) break outer;
+          if (r === false) break outer;
+          if (r instanceof Promise) await r; // the callback's output must drain first
+
         }
         if (read >= max) break outer;
       }

@@ -11,6 +11,8 @@ import { TextBuf } from '../engine/textbuf.js';
 import { OutputError } from '../errors.js';
 
 const CAPACITY = 1 << 20;
+/** Written buffers kept for reuse (streams). */
+const SPARE_BUFFERS = 4;
 /** Flush once this many bytes are buffered. */
 const FLUSH_AT = CAPACITY - (64 << 10);
 
@@ -18,6 +20,8 @@ export class ByteSink {
   /** The buffer writers append to. Call `maybeFlush()` after each frame. */
   readonly out = new TextBuf(CAPACITY);
   private needDrain = false;
+  /** Buffers a stream has finished writing, for the next flushes. */
+  private readonly spare: Uint8Array[] = [];
   private failed: Error | null = null;
 
   private constructor(
@@ -56,15 +60,27 @@ export class ByteSink {
     if (this.out.len >= FLUSH_AT) this.flush();
   }
 
+  /**
+   * True when a stream has more queued than it wants (the last write returned false): the
+   * writer should await `drain()` before it makes more text. Always false for files.
+   */
+  get congested(): boolean {
+    return this.needDrain;
+  }
+
   flush(): void {
     const o = this.out;
     if (o.len === 0) return;
     if (this.failed) throw new OutputError(`cannot write output: ${this.failed.message}`, { cause: this.failed });
     if (this.stream) {
-      const chunk = o.buf.subarray(0, o.len);
-      if (!this.stream.write(chunk)) this.needDrain = true;
-      // the stream owns `chunk` now; keep writing into a fresh buffer
-      o.buf = new Uint8Array(Math.max(CAPACITY, o.buf.length));
+      const buf = o.buf;
+      // the stream owns the buffer until it has written it (then it is kept for reuse); keep
+      // writing into a spare one
+      const back = () => {
+        if (this.spare.length < SPARE_BUFFERS && buf.length === CAPACITY) this.spare.push(buf);
+      };
+      if (!this.stream.write(buf.subarray(0, o.len), back)) this.needDrain = true;
+      o.buf = this.spare.pop() ?? new Uint8Array(Math.max(CAPACITY, buf.length));
       o.len = 0;
       return;
     }

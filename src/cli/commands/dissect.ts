@@ -203,7 +203,7 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   let ifaceMap: number[] = [];
   let reader: CaptureReader | null = null;
 
-  const onFrame = (f: Frame): void => {
+  const onFrame = (f: Frame): Promise<void> | undefined => {
     const p = f.packet;
     if (capWriter !== null) {
       let iface = ifaceMap[p.interfaceId];
@@ -213,6 +213,8 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
     if (!textWanted) return;
     render.frame(out, p);
     sink.maybeFlush();
+    // a pipe that is slower than dissection: wait for it, rather than queueing text in memory
+    if (sink.congested) return sink.drain();
   };
 
   // -2, pass 1: correlation only, into the hook's tracker (every frame, or the -c first ones;
