@@ -78,15 +78,16 @@ function batchRecords(env: string | undefined): number | null {
 }
 
 /**
- * Worker threads to use by default (1: none). Each worker costs a start-up and a JIT warm-up of
- * its own (some 0.3 to 0.5 s of CPU), and the main thread spends about 0.4 µs a frame reading and
- * handing out batches; that pays off on two cores only when the output is heavy (the whole tree,
- * some 12 µs a frame): lighter outputs (summary lines, fields) take workers from three cores on,
- * leaving one core to the main thread. At most 4 workers.
+ * Worker threads for `-j auto` (the default; 1: none). Each worker costs a start-up and a JIT
+ * warm-up of its own (some 0.3 to 0.5 s of CPU), and the main thread spends about 0.4 µs a frame
+ * reading and handing out batches. That pays off only for the whole tree (some 8 to 10 µs a
+ * frame): two workers from two cores on (-V on 1M frames: 10.3 -> 8.2 s on two cores, at some
+ * 185 MB; more workers would pass the 200 MB budget). Summary lines and fields stay in one thread:
+ * their fast paths take about as long per frame as the handing out (on two cores, 1M frames:
+ * summary 0.67 s in one thread, 1.26 s with two workers; fields 1.08 s, 1.45 s).
  */
 export function defaultJobs(heavy: boolean, cores = availableParallelism()): number {
-  if (heavy) return cores >= 2 ? Math.min(cores, 4) : 1;
-  return cores >= 3 ? Math.min(cores - 1, 4) : 1;
+  return heavy && cores >= 2 ? 2 : 1;
 }
 
 /** True when `source` is a regular file large enough for workers to pay off. */
@@ -269,22 +270,15 @@ export async function dissectInWorkers(source: string, o: ParallelOptions): Prom
   const sink = o.sink;
   let posted = 0; // batches posted
   let written = 0; // batches written
-  // A sink that keeps what it is given (a stream: a pipe, a terminal) gets copies once it has
-  // kept a text: the worker's buffer goes back to it at once, instead of a new one per batch
-  // (freed only when both threads collect it: gigabytes on a large capture).
-  let sinkKeeps = false;
   const writeReady = async (): Promise<void> => {
     for (let r = results.get(written); r !== undefined; r = results.get(written)) {
       results.delete(written);
       const owner = owners.get(written)!;
       owners.delete(written);
       written++;
-      const text = new Uint8Array(r.buf, 0, r.len);
-      let kept = false;
-      if (sinkKeeps) sink.write(text.slice());
-      else kept = sinkKeeps = sink.write(text);
-      // the worker writes its next batch into the same memory
-      if (!kept) pool[owner]!.postMessage({ type: 'buffer', buf: r.buf });
+      // (the sink copies or writes the text: the worker writes its next batch into the same memory)
+      sink.write(new Uint8Array(r.buf, 0, r.len));
+      pool[owner]!.postMessage({ type: 'buffer', buf: r.buf });
     }
     await sink.drain();
   };

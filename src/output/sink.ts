@@ -104,30 +104,35 @@ export class ByteSink {
 
   /**
    * Writes `bytes` after what is buffered (a block of text made elsewhere, e.g. by a worker
-   * thread). Returns true when the sink keeps `bytes` (streams): the caller must then leave it
-   * alone; false when it was copied or written (the caller may reuse it).
+   * thread). The bytes are copied (into the sink's reused buffers for a stream) or written
+   * before it returns: the caller may reuse them at once.
    */
-  write(bytes: Uint8Array): boolean {
-    if (bytes.length === 0) return false;
+  write(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
     if (this.failed) throw new OutputError(`cannot write output: ${this.failed.message}`, { cause: this.failed });
-    if (this.stream) {
-      this.flush();
-      if (!this.stream.write(bytes)) this.needDrain = true;
-      return true;
-    }
     const o = this.out;
+    if (this.stream) {
+      for (let i = 0; i < bytes.length; ) {
+        if (o.len === o.buf.length) this.flush();
+        const n = Math.min(o.buf.length - o.len, bytes.length - i);
+        o.buf.set(bytes.subarray(i, i + n), o.len);
+        o.len += n;
+        i += n;
+      }
+      this.maybeFlush();
+      return;
+    }
     if (o.len + bytes.length <= o.buf.length) {
       o.buf.set(bytes, o.len);
       o.len += bytes.length;
       this.maybeFlush();
-      return false;
+      return;
     }
     this.flush();
     this.writeFd(bytes, bytes.length);
-    return false;
   }
 
-    /** Flushes and, for streams, waits until the stream can take more. */
+  /** Flushes and, for streams, waits until the stream can take more. */
   async drain(): Promise<void> {
     this.flush();
     if (this.stream && this.needDrain) {

@@ -91,10 +91,10 @@ test('-j checks its value; -j auto on a small file prints the same', () => {
   assert.ok(auto.stdoutBytes.equals(gretool(['dissect', mixed]).stdoutBytes));
 });
 
-test('default worker threads: the whole tree from two cores on, lighter outputs from three', () => {
+test('default worker threads: two for the whole tree from two cores on, none for lighter outputs', () => {
   const cases: [boolean, number, number][] = [
-    [true, 1, 1], [true, 2, 2], [true, 3, 3], [true, 16, 4],
-    [false, 1, 1], [false, 2, 1], [false, 3, 2], [false, 4, 3], [false, 16, 4],
+    [true, 1, 1], [true, 2, 2], [true, 3, 2], [true, 16, 2],
+    [false, 1, 1], [false, 2, 1], [false, 3, 1], [false, 4, 1], [false, 16, 1],
   ];
   for (const [heavy, cores, want] of cases) assert.equal(defaultJobs(heavy, cores), want, `heavy=${heavy} cores=${cores}`);
 });

@@ -66,7 +66,7 @@ export function registerDissect(program: Command): Command {
     .option('-t <format>', `time column format: ${TIME_FORMATS.join('|')} (default r, relative)`)
     .option('-Y <filter>', 'display filter: only frames that match are printed and written')
     .option('-2', 'two passes: correlate the whole capture first, so a PBU also shows its PBA (gretool.pair.*); needs a file, not stdin')
-    .option('-j, --jobs <n>', 'dissect in n worker threads, or "auto" (by cores and output, files of 16 MB and more); default 1, none')
+    .option('-j, --jobs <n>', 'dissect in n worker threads; "auto" (the default): two for the whole tree on two cores or more and files of 16 MB and more, else none; 1: none')
     .option('-w <file>', 'write the frames dissected (after -Y) to a capture file ("-" for stdout)')
     .addOption(new Option('-F <format>', 'format of the -w file (default pcapng)').choices(['pcap', 'pcapng', 'nsecpcap']))
     .option('--color', 'colour the summary (default: only on a terminal; NO_COLOR and FORCE_COLOR are honoured)')
@@ -81,11 +81,12 @@ nothing is printed unless -P, -V, -x or -T is given. -c counts frames read, as t
 
 -j N dissects in N worker threads (the main thread reads and writes); the output is the same,
 byte for byte. Each worker costs memory (some 20 to 30 MB; with -V one of them also keeps the
-session state) and a start-up, so one thread is the default; -j auto uses workers for files of
-16 MB and more when they pay off: the whole tree (-V, -T ek) from two cores on, lighter outputs
-(summary, fields) from three, at most 4. Runs that need one thread stay in one: -w, -2,
---debug, -T json, and under -Y whatever shows the time since the previous displayed
-frame (-t dd, -V, frame.time_delta_displayed).
+session state) and a start-up. By default (-j auto) the whole tree (-V, -T ek) of a file of
+16 MB and more takes two workers when there are two cores or more; summary lines and fields
+stay in one thread (their fast paths cost less than handing frames out), as do -c runs under
+100,000 frames and standard input. -j 1 keeps everything in one thread. Runs that need one
+thread stay in one: -w, -2, --debug, -T json, and under -Y whatever shows the time since the
+previous displayed frame (-t dd, -V, frame.time_delta_displayed).
 
 Generated fields (gretool's own, listed by \`gretool fields gretool\`):
   gretool.session            binding id (as in \`gretool sessions\`) of a data frame, PBU or PBA
@@ -276,8 +277,7 @@ function printWarnings(warnings: readonly CaptureWarning[]): void {
 }
 
 function parseJobs(s: string | undefined): number | 'auto' {
-  if (s === undefined) return 1;
-  if (s === 'auto') return 'auto';
+  if (s === undefined || s === 'auto') return 'auto';
   if (!/^[0-9]+$/.test(s) || Number(s) < 1 || Number(s) > 64) throw new UsageError(`-j ${s}: expected a number of worker threads (1 to 64) or "auto"`);
   return Number(s);
 }
