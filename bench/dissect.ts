@@ -24,6 +24,7 @@ import { fieldByName, wantMask } from '../src/engine/fields.js';
 import { Pipeline } from '../src/engine/pipeline.js';
 import { compileFilter } from '../src/filter/index.js';
 import { dissectCapture } from '../src/output/dissect.js';
+import { defaultJobs } from '../src/output/parallel.js';
 import { BIN, row, timeCommand, type BenchRow } from './common.js';
 
 
@@ -49,8 +50,9 @@ async function keyFilter(path: string, frames: number): Promise<string> {
  * `target` is a ratio to tshark, `targetFps` an absolute frames per second. Two -Y modes select
  * the same frames: `==` (gretool skips frames without the key's four bytes undissected, see
  * src/filter/prefilter.ts) and a closed range, which has no literal and dissects every frame.
- * gretool runs with its defaults (one thread) and, in the `-j 2` rows, with two worker threads
- * (ratios to tshark from the tshark run of the same mode). tshark 4.0 dissects in one thread. tshark 4.0 dissects in one thread.
+ * gretool runs with its defaults (-j auto: the whole tree in two worker threads on two cores or
+ * more, everything else in one) and, in the `-j N` rows, with N threads (ratios to tshark from the
+ * tshark run of the same mode). tshark 4.0 dissects in one thread.
  */
 function processModes(key: string): { bench: string; args: string[]; target?: number; targetFps?: number; tshark: boolean }[] {
   const value = key.slice(key.lastIndexOf(' ') + 1);
@@ -60,7 +62,7 @@ function processModes(key: string): { bench: string; args: string[]; target?: nu
     { bench: 'dissect summary -j 2', args: ['-j', '2'], tshark: false },
     { bench: 'dissect -T fields', args: FIELDS, target: 10, tshark: true },
     { bench: 'dissect -V', args: ['-V'], target: 3, tshark: true },
-    { bench: 'dissect -V -j 2', args: ['-V', '-j', '2'], target: 3, tshark: false },
+    { bench: 'dissect -V -j 1', args: ['-V', '-j', '1'], tshark: false },
     { bench: `dissect -Y '${key}'`, args: ['-Y', key], targetFps: 2e6, tshark: true },
     { bench: `dissect -Y '${range}'`, args: ['-Y', range], tshark: false },
   ];
@@ -131,8 +133,8 @@ export async function benchDissect(capturePath: string, opts: { repeat?: number;
     const g = await best(process.execPath, [BIN, 'dissect', capturePath, ...m.args], repeat);
     if (g.status !== 0) throw new Error(`gretool dissect ${m.args.join(' ')} exited ${g.status}`);
     const j = m.args.indexOf('-j');
-    const jobs = j >= 0 ? Number(m.args[j + 1]) : 1;
-    let note = jobs === 1 ? 'one thread; ' : `${jobs} worker threads; `;
+    const jobs = j >= 0 ? Number(m.args[j + 1]) : defaultJobs(m.args.includes('-V'));
+    let note = (j >= 0 ? '' : 'default -j auto: ') + (jobs === 1 ? 'one thread; ' : `${jobs} worker threads; `);
     if (g.cpuSeconds !== null) note += `cpu ${g.cpuSeconds.toFixed(2)}s = ${Math.round(frames / g.cpuSeconds / 1000)}k frames/cpu-s`;
     let t: Timed | null = null;
     if (opts.tshark !== false && m.tshark) {
