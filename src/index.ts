@@ -35,14 +35,13 @@ export {
   dissectCapture,
   dissectFrames,
   dissectPacket,
-  compileDisplayFilter,
   type DissectOptions,
   type DissectResult,
   type PacketFilter,
   type PacketOptions,
   type Materialise,
 } from './output/dissect.js';
-export { compileFilter, type DisplayFilter } from './filter/index.js';
+export { compileFilter, compileDisplayFilter, type DisplayFilter } from './filter/index.js';
 export {
   Frame,
   fieldId,

@@ -130,8 +130,41 @@ export class Pipeline {
     this.curComments = comments;
     this.prevSec = p.prevSec;
     this.prevNsec = p.prevNsec;
+    if (this.fast !== null && this.columns && this.fastFill(p)) return p;
     this.run(this.want, this.columns, true);
     return p;
+  }
+
+  /**
+   * The columns fast path on the current frame: the Packet gets the frame's facts and empty
+   * columns, field table and expert items (all a filled frame has; the per-frame state that
+   * dissectors use is reset by run() when the fast path declines).
+   */
+  private fastFill(p: Packet): boolean {
+    p.tree.reset();
+    p.experts.reset();
+    p.cols.reset();
+    p.netVersion = p.netSrc = p.netDst = 0;
+    p.want = this.want;
+    p.colsOn = true;
+    p.data = this.curData;
+    p.base = this.curOffset;
+    const caplen = this.curCaplen;
+    p.caplen = caplen;
+    p.origlen = this.curOrig < caplen ? caplen : this.curOrig;
+    p.linkType = this.curLink;
+    p.number = this.curNumber;
+    const tsSec = this.curSec;
+    const tsNsec = this.curNsec;
+    p.tsSec = tsSec;
+    p.tsNsec = tsNsec;
+    p.interfaceId = this.curIface;
+    p.comments = this.curComments;
+    p.deltaNs = (tsSec - p.prevSec) * 1e9 + (tsNsec - p.prevNsec);
+    if (!this.fast!.fill(p)) return false;
+    p.prevSec = tsSec;
+    p.prevNsec = tsNsec;
+    return true;
   }
 
   /**
@@ -202,15 +235,6 @@ export class Pipeline {
     p.interfaceId = this.curIface;
     p.comments = this.curComments;
     p.deltaNs = (tsSec - p.prevSec) * 1e9 + (tsNsec - p.prevNsec);
-    if (post && columns && this.fast !== null) {
-      if (this.fast.fill(p)) {
-        p.prevSec = tsSec;
-        p.prevNsec = tsNsec;
-        return;
-      }
-      p.cols.reset();
-      p.netVersion = p.netSrc = p.netDst = 0;
-    }
     let frame = this.frame;
     if (frame === undefined) {
       frame = this.frame = frameTable.get(0);

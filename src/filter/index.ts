@@ -52,4 +52,10 @@ export function compileFilter(text: string): DisplayFilter {
 }
 
 /** A filter that matches every frame (what an empty filter compiles to). */
+/**
+ * Compiles display-filter text (the library's name for compileFilter). Throws a
+ * GretoolError('FILTER') whose message shows the filter with a caret under the problem.
+ */
+export const compileDisplayFilter: (text: string) => DisplayFilter = compileFilter;
+
 export const MATCH_ALL: DisplayFilter = Object.freeze({ text: '', matches: () => true, fields: Object.freeze([]), needles: null });

@@ -9,7 +9,7 @@ import type { CaptureInfo, CaptureReader, CaptureWarning, SliceStart } from '../
 import { fieldByName, unionWant, wantForFields, wantMask } from '../engine/fields.js';
 import { Pipeline, type ColumnsFastPath, type PostDissector } from '../engine/pipeline.js';
 import type { Packet } from '../engine/packet.js';
-import { compileFilter, NeedleScan, type DisplayFilter } from '../filter/index.js';
+import type { NeedleScan } from '../filter/index.js';
 import { Frame } from './frame.js';
 import { TimeColumn, precisionTable, type TimeFormat } from './timefmt.js';
 
@@ -102,11 +102,11 @@ export interface DissectResult {
 }
 
 /**
- * Compiles display-filter text with gretool's filter engine (src/filter). Throws a
- * GretoolError('FILTER') whose message shows the filter with a caret under the problem.
+ * The filter engine (src/filter), loaded when a run has a filter: runs without one (most
+ * summary and -V runs) do not pay for loading it.
  */
-export function compileDisplayFilter(text: string): DisplayFilter {
-  return compileFilter(text);
+function filterEngine(): Promise<typeof import('../filter/index.js')> {
+  return import('../filter/index.js');
 }
 
 /** Records a displayed frame's time: the next frames' frame.time_delta_displayed count from it. */
@@ -165,7 +165,7 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
     let needles: readonly Uint8Array[] | null | undefined = null;
     const f = opts.filter;
     if (typeof f === 'string') {
-      const compiled = compileDisplayFilter(f);
+      const compiled = (await filterEngine()).compileFilter(f);
       test = (pk) => compiled.matches(pk);
       testWant = filterWant(compiled);
       needles = compiled.needles;
@@ -204,7 +204,7 @@ async function setup(source: CaptureSource | CaptureReader, opts: DissectOptions
     };
     const stateful = (opts.postDissectors ?? []).length > 0;
     if (opts.columnsFastPath && test === null && !stateful) pipe.setColumnsFastPath(opts.columnsFastPath);
-    const scan = needles && needles.length > 0 && !stateful ? new NeedleScan(needles) : null;
+    const scan = needles && needles.length > 0 && !stateful ? new (await filterEngine()).NeedleScan(needles) : null;
     return { reader, opened, pipe, frame, test, scan, upgrade, refresh };
   } catch (err) {
     if (opened) await reader.close();

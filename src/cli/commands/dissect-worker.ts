@@ -10,7 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import '../../dissectors/index.js';
 import type { Packet } from '../../engine/packet.js';
 import { TextBuf } from '../../engine/textbuf.js';
-import { compileDisplayFilter, dissectCapture } from '../../output/dissect.js';
+import { dissectCapture } from '../../output/dissect.js';
 import { BatchReader, type BatchResult, type WorkerInit } from '../../output/parallel.js';
 import { fastColumns, planRun, Renderer, type RenderSpec } from './dissect-plan.js';
 
@@ -35,7 +35,7 @@ async function serve(init: WorkerInit): Promise<void> {
   const reader = new BatchReader(init.info, init);
   reader.listen(port);
   const render = new Renderer(job.spec);
-  const filter = job.filter !== undefined ? compileDisplayFilter(job.filter) : undefined;
+  const filter = job.filter !== undefined ? (await import('../../filter/index.js')).compileFilter(job.filter) : undefined;
   const plan = await planRun(render, filter, false);
   let hooks = plan.hooks;
   const session = plan.session;

@@ -17,7 +17,7 @@ import { fieldByName } from '../../engine/fields.js';
 import { ByteSink } from '../../output/sink.js';
 import { parseFieldsOptions } from '../../output/fields.js';
 import { TIME_FORMATS, isTimeFormat, type TimeFormat } from '../../output/timefmt.js';
-import { compileDisplayFilter, dissectCapture } from '../../output/dissect.js';
+import { dissectCapture } from '../../output/dissect.js';
 import type { DisplayFilter } from '../../filter/index.js';
 import type { Frame } from '../../output/frame.js';
 import { decideColor, escapes, makeChalk } from '../color.js';
@@ -146,7 +146,7 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   if (twoPass && file === '-') {
     throw new UsageError('-2 reads the capture twice, and standard input cannot be read twice: save the capture to a file and dissect that');
   }
-  const filter = opts.Y !== undefined ? compileDisplayFilter(opts.Y) : undefined;
+  const filter = opts.Y !== undefined ? (await import('../../filter/index.js')).compileFilter(opts.Y) : undefined;
 
   // ------------------------------------------------------------------ writers
   const color = decideColor({ flag: opts.color });
@@ -169,10 +169,11 @@ export async function runDissect(file: string, cliOpts: DissectCliOptions, expli
   // ------------------------------------------------------------------ worker threads
   // Large files are dissected by worker threads when nothing in the run needs the frames one
   // after another in one thread (see parallelEligible); the output is the same, byte for byte.
-  if (writeTo === undefined && !twoPass && opts.debug !== true && jobs !== 1) {
+  // (-j auto gives workers only to the whole tree: other runs do not load the worker code)
+  const heavy = plan.materialise.output.want === null;
+  if (writeTo === undefined && !twoPass && opts.debug !== true && jobs !== 1 && (jobs !== 'auto' || heavy)) {
     if (parallelBlocker(spec, render, filter) === null) {
       const { defaultJobs, dissectInWorkers, worthWorkers } = await import('../../output/parallel.js');
-      const heavy = plan.materialise.output.want === null;
       const auto = jobs === 'auto';
       const workers = auto ? defaultJobs(heavy) : jobs;
       if (workers > 1 && (!auto || (worthWorkers(file) && (count === undefined || count >= MIN_PARALLEL_COUNT)))) {
