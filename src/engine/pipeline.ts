@@ -145,8 +145,17 @@ export class Pipeline {
     p.experts.reset();
     p.cols.reset();
     p.netVersion = p.netSrc = p.netDst = 0;
-    p.want = this.want;
-    p.colsOn = true;
+    this.load(p, this.want, true);
+    if (!this.fast!.fill(p)) return false;
+    p.prevSec = this.curSec;
+    p.prevNsec = this.curNsec;
+    return true;
+  }
+
+  /** The current frame's facts into the Packet, and what it materialises. */
+  private load(p: Packet, want: Uint8Array | null, columns: boolean): void {
+    p.want = want;
+    p.colsOn = columns;
     p.data = this.curData;
     p.base = this.curOffset;
     const caplen = this.curCaplen;
@@ -161,10 +170,6 @@ export class Pipeline {
     p.interfaceId = this.curIface;
     p.comments = this.curComments;
     p.deltaNs = (tsSec - p.prevSec) * 1e9 + (tsNsec - p.prevNsec);
-    if (!this.fast!.fill(p)) return false;
-    p.prevSec = tsSec;
-    p.prevNsec = tsNsec;
-    return true;
   }
 
   /**
@@ -219,22 +224,7 @@ export class Pipeline {
   private run(want: Uint8Array | null, columns: boolean, post = true): void {
     const p = this.packet;
     p.reset();
-    p.want = want;
-    p.colsOn = columns;
-    p.data = this.curData;
-    p.base = this.curOffset;
-    const caplen = this.curCaplen;
-    p.caplen = caplen;
-    p.origlen = this.curOrig < caplen ? caplen : this.curOrig;
-    p.linkType = this.curLink;
-    p.number = this.curNumber;
-    const tsSec = this.curSec;
-    const tsNsec = this.curNsec;
-    p.tsSec = tsSec;
-    p.tsNsec = tsNsec;
-    p.interfaceId = this.curIface;
-    p.comments = this.curComments;
-    p.deltaNs = (tsSec - p.prevSec) * 1e9 + (tsNsec - p.prevNsec);
+    this.load(p, want, columns);
     let frame = this.frame;
     if (frame === undefined) {
       frame = this.frame = frameTable.get(0);
@@ -245,7 +235,7 @@ export class Pipeline {
       const hooks = this.post;
       for (let i = 0; i < hooks.length; i++) hooks[i]!(p);
     }
-    p.prevSec = tsSec;
-    p.prevNsec = tsNsec;
+    p.prevSec = this.curSec;
+    p.prevNsec = this.curNsec;
   }
 }
