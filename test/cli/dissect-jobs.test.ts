@@ -1,8 +1,8 @@
 /**
  * `gretool dissect -j N` (worker threads) prints what one thread prints, byte for byte: every
  * output format, time format, filter and -c, on captures cut into many small batches
- * (GRETOOL_DISSECT_BATCH), including the session fields of -V (every worker correlates every
- * frame), pcapng interfaces and comments, colours, and a capture cut mid-record (same output,
+ * (GRETOOL_DISSECT_BATCH), including the session fields of -V (worker 0 notes every frame's
+ * attribution), pcapng interfaces and comments, colours, and a capture cut mid-record (same output,
  * same error, same exit code).
  */
 import { test } from 'node:test';
