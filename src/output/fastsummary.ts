@@ -27,14 +27,14 @@
  * A frame filled here has its columns and nothing else (no fields, no expert items): the fast
  * path is for runs that print the summary alone, without colours (which follow expert items).
  */
-import { table, type Dissector } from '../engine/dispatch.js';
+import { table } from '../engine/dispatch.js';
 import type { Packet } from '../engine/packet.js';
 import type { ColumnsFastPath } from '../engine/pipeline.js';
 import { ECHO_PORT, echoColumns, echoTcpDissector, echoUdpDissector } from '../dissectors/echo/index.js';
 import { greKeyInfo } from '../dissectors/gre/index.js';
 import { icmpEchoInfo, icmpTypeInfo } from '../dissectors/icmp/index.js';
 import { icmpv6EchoInfo, icmpv6TypeInfo } from '../dissectors/icmpv6/index.js';
-import { arrow, foldSum, pseudoSum, sumBytes } from '../dissectors/ipv4/inet.js';
+import { arrow, foldSum, portDissector, pseudoSum, sumBytes } from '../dissectors/ipv4/inet.js';
 import { TCP_CHECKSUM_INCORRECT, tcpFlagsInfo } from '../dissectors/tcp/index.js';
 import { bindingAckInfo, bindingUpdateInfo, greKeyOptionInfo, messageNameInfo, mnIdInfo } from '../dissectors/mip6/info.js';
 import {
@@ -53,28 +53,6 @@ const IP_PROTO_ICMPV6 = 58;
 const TCP_HEADER = 20;
 const UDP_HEADER = 8;
 const LEN_EQ = ' Len=';
-
-/** `portDissector`: no port has a dissector (the payload is shown as data). */
-const NO_DISSECTOR: Dissector | null = null;
-/** `portDissector`: the choice depends on a dissector's `accepts` test (the dissectors decide). */
-const UNDECIDED = undefined;
-
-/**
- * The dissector UDP / TCP hand a payload to: the lower port's first, then the higher's (port 0
- * skipped), as both dissectors do.
- */
-function portDissector(tbl: ReturnType<typeof table>, sport: number, dport: number): Dissector | null | undefined {
-  const lo = sport < dport ? sport : dport;
-  const hi = sport < dport ? dport : sport;
-  for (let i = 0; i < 2; i++) {
-    const port = i === 0 ? lo : hi;
-    if (port === 0) continue;
-    const d = tbl.get(port);
-    if (d === undefined) continue;
-    return d.accepts === undefined ? d : UNDECIDED;
-  }
-  return NO_DISSECTOR;
-}
 
 function u32(d: Uint8Array, o: number): number {
   return ((d[o]! << 24) >>> 0) + ((d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!);
@@ -201,7 +179,7 @@ export class FastSummary implements ColumnsFastPath {
     if (ulen !== end - u) return false;
     const sport = (d[u]! << 8) | d[u + 1]!;
     const dport = (d[u + 2]! << 8) | d[u + 3]!;
-    if (portDissector(UDP_PORT, sport, dport) !== echoUdpDissector) return false;
+    if (portDissector(UDP_PORT, sport, dport, null, 0, 0) !== echoUdpDissector) return false;
     echoColumns(p.cols, dport === ECHO_PORT);
     return true;
   }
@@ -215,12 +193,13 @@ export class FastSummary implements ColumnsFastPath {
     const seglen = reported - TCP_HEADER;
     const c = p.cols;
     if (seglen > 0) {
-      const sub = portDissector(TCP_PORT, sport, dport);
+      // (null: the payload is data, shown by TCP's own text; undefined: a dissector would test it)
+      const sub = portDissector(TCP_PORT, sport, dport, null, 0, 0);
       if (sub === echoTcpDissector) {
         echoColumns(c, dport === ECHO_PORT);
         return true;
       }
-      if (sub !== NO_DISSECTOR) return false;
+      if (sub !== null) return false;
     }
     c.proto = 'TCP';
     const info = c.info;

@@ -31,7 +31,7 @@
  * (Slot 13 is IPv6's: the end of the innermost fixed header, see ipv6/index.ts.)
  * Packet.reset() zeroes every slot at the start of a frame.
  */
-import type { Dissector } from '../../engine/dispatch.js';
+import type { Dissector, DispatchTable } from '../../engine/dispatch.js';
 import { MALFORMED, TRUNCATED, type Packet } from '../../engine/packet.js';
 import { finish, onesSum } from '../../engine/checksum.js';
 import { bytesKey, captured, keyedLine, type LabelWriter } from '../../engine/label.js';
@@ -102,6 +102,27 @@ export function pseudoSum(p: Packet, proto: number, len: number): number {
     return s + Math.floor(len / 65536) + (len & 0xffff) + proto;
   }
   return -1;
+}
+
+/**
+ * The dissector UDP and TCP hand a payload to, by port: the lower port's first, then the
+ * higher's (port 0 never), passing over one whose `accepts` refuses [off, end) of `p`; null when
+ * neither port has one (the payload is data). Without a packet (`p` null: the summary fast path
+ * asks before anything is dissected) a dissector with `accepts` gives undefined: undecided.
+ */
+export function portDissector(tbl: DispatchTable, sport: number, dport: number, p: Packet | null, off: number, end: number): Dissector | null | undefined {
+  const lo = sport < dport ? sport : dport;
+  const hi = sport < dport ? dport : sport;
+  for (let i = 0; i < 2; i++) {
+    const port = i === 0 ? lo : hi;
+    if (port === 0) continue;
+    const d = tbl.get(port);
+    if (d === undefined) continue;
+    if (d.accepts === undefined) return d;
+    if (p === null) return undefined;
+    if (d.accepts(p, off, end)) return d;
+  }
+  return null;
 }
 
 /** Wireshark's proto_checksum_vals (the *.checksum.status fields). */

@@ -19,6 +19,7 @@ import { bytesKey, captured, keyedLine, labelText } from '../../engine/label.js'
 import type { TextBuf } from '../../engine/textbuf.js';
 import {
   arrow, CHECKSUM_STATUS, req, CK_BAD, CK_GOOD, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, SLOT_IN_ERROR, SLOT_TCP_DPORT, SLOT_TCP_SPORT, sumBytes,
+  portDissector,
 } from '../ipv4/inet.js';
 
 export const IP_PROTO_TCP = 6;
@@ -385,16 +386,10 @@ export const tcpDissector: Dissector = {
     const sc = p.scratch;
     sc[SLOT_TCP_SPORT] = sport + 1;
     sc[SLOT_TCP_DPORT] = dport + 1;
-    const lo = sport < dport ? sport : dport;
-    const hi = sport < dport ? dport : sport;
-    for (let i = 0; i < 2; i++) {
-      const port = i === 0 ? lo : hi;
-      if (port === 0) continue;
-      const d = TCP_PORT.get(port);
-      if (d !== undefined && (d.accepts === undefined || d.accepts(p, pay, end))) {
-        p.call(d, pay, end, parent);
-        return;
-      }
+    const sub = portDissector(TCP_PORT, sport, dport, p, pay, end);
+    if (sub) {
+      p.call(sub, pay, end, parent);
+      return;
     }
     const data = DATA.get(0);
     if (data) p.call(data, pay, end, parent);

@@ -13,6 +13,7 @@ import { TextBuf } from '../../engine/textbuf.js';
 import { bytesKey, captured, keyedLine, labelText } from '../../engine/label.js';
 import {
   arrow, CHECKSUM_STATUS, req, SLOT_UDP_DPORT, SLOT_UDP_LEN, SLOT_UDP_SPORT, CK_BAD, CK_GOOD, CK_ILLEGAL, CK_NOT_PRESENT, CK_UNVERIFIED, foldSum, fragmented, inErrorPacket, pseudoSum, sumBytes,
+  portDissector,
 } from '../ipv4/inet.js';
 
 export const IP_PROTO_UDP = 17;
@@ -52,13 +53,6 @@ const PORT_FIELDS = new FieldGroup([F.srcport, F.dstport, F.port]);
 const LEN_EQ = TextBuf.encode(' Len=');
 const DATA = table('data', 1);
 
-function tryPort(p: Packet, port: number, off: number, end: number, parent: number): boolean {
-  if (port === 0) return false;
-  const d = UDP_PORT.get(port);
-  if (d === undefined || (d.accepts !== undefined && !d.accepts(p, off, end))) return false;
-  p.call(d, off, end, parent);
-  return true;
-}
 
 export const udpDissector: Dissector = {
   proto: F.udp,
@@ -167,10 +161,11 @@ export const udpDissector: Dissector = {
     sc[SLOT_UDP_LEN] = p.u16(off + 4);
     sc[SLOT_UDP_SPORT] = sport + 1;
     sc[SLOT_UDP_DPORT] = dport + 1;
-    const lo = sport < dport ? sport : dport;
-    const hi = sport < dport ? dport : sport;
-    if (tryPort(p, lo, pay, uend, parent)) return;
-    if (tryPort(p, hi, pay, uend, parent)) return;
+    const sub = portDissector(UDP_PORT, sport, dport, p, pay, uend);
+    if (sub) {
+      p.call(sub, pay, uend, parent);
+      return;
+    }
     const data = DATA.get(0);
     if (data) p.call(data, pay, uend, parent);
   },
