@@ -110,7 +110,7 @@ async function timeCpu(cmd: string, args: string[]): Promise<Timed> {
   });
 }
 
-/** Runs a command `repeat` times and keeps the fastest run (the machine is shared). */
+/** Runs a command `repeat` times and keeps the fastest run (the machine is shared); gretool and tshark alike. */
 async function best(cmd: string, args: string[], repeat: number): Promise<Timed> {
   let bestRun: Timed | null = null;
   for (let i = 0; i < repeat; i++) {
@@ -138,7 +138,7 @@ export async function benchDissect(capturePath: string, opts: { repeat?: number;
     if (g.cpuSeconds !== null) note += `cpu ${g.cpuSeconds.toFixed(2)}s = ${Math.round(frames / g.cpuSeconds / 1000)}k frames/cpu-s`;
     let t: Timed | null = null;
     if (opts.tshark !== false && m.tshark) {
-      t = await best('tshark', ['-r', capturePath, ...m.args], 1);
+      t = await best('tshark', ['-r', capturePath, ...m.args], repeat); // the same best-of as gretool's
       if (t.status !== 0) throw new Error(`tshark ${m.args.join(' ')} exited ${t.status}`);
       tsharkOf.set(m.bench, t);
     }

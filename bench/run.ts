@@ -48,7 +48,8 @@ async function main(): Promise<void> {
       join(root, 'bench', 'RESULTS.md'),
       `# Benchmark results\n\nMade by \`${cmd}\` on ${new Date().toISOString().slice(0, 10)} (${machine}).\n` +
         `Capture: \`gretool generate mixed --sessions 10000 --packets ${frames} --seed 1\` (GRE-keyed data over IPv4 and IPv6, PBU/PBA, TLV).\n` +
-        `tshark and capinfos ran in the same session on the same files. Rows marked in-process run inside the\n` +
+        `tshark and capinfos ran in the same session on the same files; each dissect command (gretool's and\n` +
+        `tshark's alike) is the best of 2 runs. Rows marked in-process run inside the\n` +
         `benchmark process (their peak RSS is that process's, shared by every in-process row); rows run as a\n` +
         `command carry the command's own peak RSS; rows marked "first pass of a fresh process" run the work once\n` +
         `in a new Node process (median of 3 processes: the JIT as cold as in a user's one run; start-up and\n` +
