@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, symlinkSync, utimesSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { BIN, ROOT, SAMPLES, gretool, tempDir } from '../helpers/cli.js';
@@ -19,7 +19,10 @@ test('the launcher runs the bundle with its code cache', () => {
   assert.match(r.stderr, /^gretool: launch: bundle, code cache used$/m);
 });
 
-/** A copy of the package without the bundle: bin/ and package.json copied, dist/src and node_modules linked. */
+/**
+ * A copy of the package without the bundle: bin/ and package.json copied, dist/src,
+ * node_modules and scenarios linked. Returns the path of its bin/gretool.js.
+ */
 function withoutBundle(): string {
   const dir = tempDir('gretool-nobundle-');
   mkdirSync(join(dir, 'bin'));
@@ -54,4 +57,20 @@ test('without the bundle the launcher runs the modules, with the same output', (
     assert.ok(a.stdoutBytes.length > 100, args.join(' '));
     assert.ok(a.stdoutBytes.equals(b.stdout), `${args.join(' ')}: the bundle and the modules print different output`);
   }
+});
+
+test('a bundle older than dist/src (a tsc-only build since) is not run', () => {
+  const bin = withoutBundle();
+  const dist = join(bin, '..', '..', 'dist');
+  copyFileSync(join(ROOT, 'dist', 'gretool.cjs'), join(dist, 'gretool.cjs'));
+  copyFileSync(join(ROOT, 'dist', 'gretool.cjs.cache'), join(dist, 'gretool.cjs.cache'));
+  const launch = () => spawnSync(process.execPath, [bin, '--version'], { env: { ...process.env, ...trace } });
+  const fresh = launch();
+  assert.equal(fresh.status, 0);
+  assert.match(fresh.stderr.toString(), /^gretool: launch: bundle, code cache used$/m);
+  utimesSync(join(dist, 'gretool.cjs'), new Date(2000, 0, 1), new Date(2000, 0, 1));
+  const stale = launch();
+  assert.equal(stale.status, 0);
+  assert.match(stale.stderr.toString(), /^gretool: launch: modules \(the bundle is older than dist\/src\)$/m);
+  assert.equal(stale.stdout.toString(), fresh.stdout.toString());
 });
