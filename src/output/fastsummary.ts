@@ -14,8 +14,9 @@
  *  - TCP without options (Echo on port 7, or the TCP Info text with its checksum verdict),
  *  - an ICMP echo request / reply over IPv4, an ICMPv6 echo request / reply over IPv6;
  * and the Proxy Binding Updates / Acknowledgements that the correlator's signalling fast path
- * accepts (sessions/fastsig.ts: well-formed, no expert item in the full dissection), their Info
- * text from the Mobility Header dissector's writers (dissectors/mip6/info.ts). Everything else
+ * accepts (sessions/fastsig.ts: well-formed, no expert item in the full dissection) but for their
+ * checksums (a wrong IPv4 header, UDP or MH checksum is an expert item that changes no column),
+ * their Info text from the Mobility Header dissector's writers (dissectors/mip6/info.ts). Everything else
  * (other payloads, anything odd) goes through the dissectors.
  *
  * The text pieces come from the dissectors' own writers (tcpFlagsInfo, icmpTypeInfo,
@@ -59,7 +60,7 @@ function u32(d: Uint8Array, o: number): number {
 }
 
 export class FastSummary implements ColumnsFastPath {
-  private readonly fp = new FastPath({ signalling: true, signallingEvents: false });
+  private readonly fp = new FastPath({ signalling: true, signallingEvents: false, signallingChecksums: false });
 
   fill(p: Packet): boolean {
     if (p.caplen !== p.origlen) return false;
@@ -69,7 +70,7 @@ export class FastSummary implements ColumnsFastPath {
     return false;
   }
 
-  /** A PBU/PBA that fastsig.ts accepts (well-formed, no expert item in the full dissection). */
+  /** A PBU/PBA that fastsig.ts accepts (well-formed; no expert item in the full dissection but a checksum one). */
   private signalling(p: Packet): boolean {
     const fp = this.fp;
     const d = p.data;

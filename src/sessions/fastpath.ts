@@ -70,6 +70,12 @@ export interface FastPathOptions {
    * without their events being built (default true). The summary fast path reads the bytes itself.
    */
   signallingEvents?: boolean;
+  /**
+   * With `signalling`: false to accept PBU/PBA whatever their IPv4 header, UDP and MH checksums
+   * (default true: a wrong checksum is an expert item, so such a frame falls back). For the
+   * summary fast path: a wrong checksum changes no summary column.
+   */
+  signallingChecksums?: boolean;
 }
 
 export class FastPath {
@@ -85,7 +91,7 @@ export class FastPath {
   private readonly sig: SignalDecoder | null;
 
   constructor(opts: FastPathOptions = {}) {
-    this.sig = opts.signalling === true ? new SignalDecoder(opts.signallingEvents !== false) : null;
+    this.sig = opts.signalling === true ? new SignalDecoder(opts.signallingEvents !== false, opts.signallingChecksums !== false) : null;
   }
 
   /** After FAST_PBU / FAST_PBA: where the Mobility Header starts (an index into the record's buffer). */

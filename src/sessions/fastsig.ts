@@ -94,9 +94,15 @@ export class SignalDecoder {
 
   /**
    * `events` false: only tell whether a frame is a well-formed PBU/PBA (and where its MH is),
-   * without building its event (`signal` is then not kept up to date).
+   * without building its event (`signal` is then not kept up to date). `checksums` false: do not
+   * verify the IPv4 header, UDP and MH checksums, so that a frame with a wrong one is accepted
+   * too; its full dissection then has a checksum expert item, which changes none of its summary
+   * columns (the summary fast path's use; the correlator and the linter verify them).
    */
-  constructor(private readonly events = true) {}
+  constructor(
+    private readonly events = true,
+    private readonly checksums = true,
+  ) {}
   /** Address texts (the same string object for the same address), looked up by the address's words. */
   private addrs = new AddrTable(1024);
   private readonly ids = new BytesInterner(identifierText, INTERN_LIMIT);
@@ -128,7 +134,7 @@ export class SignalDecoder {
       if (len < ip + 28 + MH_MIN_LEN_BU_BA || d[b] !== 0x45) return SIG_FALLBACK;
       const tot = u16(d, b + 2);
       if (tot !== len - ip || (d[b + 6]! & 0x3f) | d[b + 7]! || d[b + 8]! < 5 || d[b + 9] !== IP_PROTO_UDP) return SIG_FALLBACK;
-      if (finish(onesSum(d, b, b + 20)) !== 0) return SIG_FALLBACK; // header checksum
+      if (this.checksums && finish(onesSum(d, b, b + 20)) !== 0) return SIG_FALLBACK; // header checksum
       const u = b + 20;
       sport = u16(d, u);
       dport = u16(d, u + 2);
@@ -136,7 +142,7 @@ export class SignalDecoder {
       if (lo !== PMIP6_CNTL_PORT && lo !== PMIP6_DATA_PORT) return SIG_FALLBACK; // the port tried first
       const ulen = u16(d, u + 4);
       if (ulen !== tot - 20) return SIG_FALLBACK;
-      if (u16(d, u + 6) !== 0) {
+      if (this.checksums && u16(d, u + 6) !== 0) {
         // UDP checksum over the pseudo-header (addresses, protocol, length) and the datagram
         let s = onesSum(d, b + 12, b + 20, IP_PROTO_UDP + ulen);
         s = onesSum(d, u, u + ulen, s);
@@ -153,7 +159,7 @@ export class SignalDecoder {
     if ((type !== MH_TYPE.BU && type !== MH_TYPE.BA) || d[mh + 3] !== 0) return SIG_FALLBACK;
     if (v === 4) {
       if (u16(d, mh + 4) !== 0) return SIG_FALLBACK; // RFC 5844: 0 over UDP
-    } else if (mhVerifySum(d, b + 8, b + 24, mh, mhLen) !== 0xffff) return SIG_FALLBACK;
+    } else if (this.checksums && mhVerifySum(d, b + 8, b + 24, mh, mhLen) !== 0xffff) return SIG_FALLBACK;
     let seq: number;
     let status = -1;
     let a = false;

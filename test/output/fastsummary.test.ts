@@ -235,6 +235,18 @@ function corpus(): [Bytes, boolean, string][] {
   ok(signal4(M4, L4, 5436, 5436, { ...base, fFlag: true, gre: undefined }), 'PBU over IPv4/UDP, F');
   no(signal6(M6, L6, { ...base, type: 'pbu', lifetime: 0 }), 'de-registration with a GRE key (expert item)');
   {
+    // wrong checksums: expert items, but the same columns, so the fast path takes them
+    const g = signal6(M6, L6, base);
+    g[14 + 40 + 4]! ^= 0x5a;
+    ok(g, 'PBU over IPv6, wrong MH checksum');
+    const u = signal4(M4, L4, 40000, 5436, { ...base, tFlag: true, hoa: '0.0.0.0' });
+    u[14 + 20 + 6]! ^= 0x5a;
+    ok(u, 'PBU over IPv4/UDP, wrong UDP checksum');
+    const h = signal4(M4, L4, 40000, 5436, { ...base, tFlag: true, hoa: '0.0.0.0' });
+    h[14 + 10]! ^= 0x5a;
+    ok(h, 'PBU over IPv4/UDP, wrong IPv4 header checksum');
+  }
+  {
     const g = signal6(M6, L6, base);
     no(cat(g.subarray(0, 12), [0x81, 0x00, ...u16(100)], g.subarray(12)), 'PBU behind a VLAN tag');
   }
