@@ -80,6 +80,23 @@ export function int32Dec(b: Uint8Array, p: number, x: number): number {
   return p + digits;
 }
 
+/**
+ * Writes x (0 <= x < 10^digits, digits <= 9) as exactly `digits` decimal digits, zero-padded on
+ * the left (a fraction's digits), at b[p]; returns the new offset.
+ */
+export function fixedDec(b: Uint8Array, p: number, x: number, digits: number): number {
+  let i = p + digits;
+  while (i - p >= 2) {
+    const q = (x / 100) | 0;
+    const r = (x - q * 100) << 1;
+    b[--i] = DIGITS2[r + 1]!;
+    b[--i] = DIGITS2[r]!;
+    x = q;
+  }
+  if (i > p) b[--i] = 48 + x;
+  return p + digits;
+}
+
 /** Writes x (an unsigned 32-bit value) in lower-case hex, zero-padded to `width` digits, at b[p]; returns the new offset. */
 function hex32(b: Uint8Array, p: number, x: number, width: number): number {
   const digits = x === 0 ? 1 : (35 - Math.clz32(x)) >>> 2;

@@ -2,7 +2,7 @@
  * The Time column of the summary, in tshark's `-t` formats. Precision follows the capture's
  * timestamp resolution (tshark's "auto"): 6 decimals for microsecond files, 9 for nanosecond.
  */
-import { TextBuf } from '../engine/textbuf.js';
+import { fixedDec, int32Dec, TextBuf } from '../engine/textbuf.js';
 import type { CaptureInfo } from '../capture/types.js';
 import type { Packet } from '../engine/packet.js';
 import { writeRelTime } from './format.js';
@@ -73,9 +73,25 @@ export class TimeColumn {
       case 'r': {
         // the fast path: plain stores into the buffer
         if (out.len + 40 > out.buf.length) reserve(out, 40);
-        let ns = (p.tsSec - p.firstSec) * 1e9 + (p.tsNsec - p.firstNsec);
         const b = out.buf;
         let o = out.len;
+        // the usual case in integers: at or after the first frame, less than 2^31 s later
+        let sec = p.tsSec - p.firstSec;
+        let nsec = p.tsNsec - p.firstNsec;
+        if (nsec < 0) {
+          sec--;
+          nsec += 1e9;
+        }
+        if (sec >= 0 && sec < 2147483648 && nsec >= 0 && nsec < 1e9) {
+          o = int32Dec(b, o, sec);
+          if (digits > 0) {
+            b[o++] = 46;
+            o = fixedDec(b, o, Math.floor(nsec / POW10[9 - digits]!), digits); // (nsec may have a fraction: pcapng resolutions)
+          }
+          out.len = o;
+          break;
+        }
+        let ns = sec * 1e9 + nsec;
         if (ns < 0) {
           b[o++] = 45;
           ns = -ns;

@@ -6,6 +6,7 @@
 process.env.TZ = 'UTC';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { haveTool } from '../helpers/cli.js';
 import { writeHexDump } from '../../src/output/hexdump.js';
 import { TimeColumn, TIME_FORMATS, precisionDigits, precisionTable } from '../../src/output/timefmt.js';
@@ -59,6 +60,51 @@ for (const file of [VARIED, VARIED_NG]) {
     });
   }
 }
+
+/** -t r as exact decimal arithmetic: the time since the first frame, truncated to `digits` decimals. */
+function relativeTimeRef(sec: number, nsec: number, firstSec: number, firstNsec: number, digits: number): string {
+  const ns = (BigInt(sec) - BigInt(firstSec)) * 1_000_000_000n + BigInt(nsec) - BigInt(firstNsec);
+  const a = ns < 0n ? -ns : ns;
+  const whole = a / 1_000_000_000n;
+  const frac = (a % 1_000_000_000n) / 10n ** BigInt(9 - digits);
+  return (ns < 0n ? '-' : '') + whole + (digits > 0 ? '.' + frac.toString().padStart(digits, '0') : '');
+}
+
+function relativeTime(sec: number, nsec: number, firstSec: number, firstNsec: number, digits: number): string {
+  const p = new Packet();
+  p.tsSec = sec;
+  p.tsNsec = nsec;
+  p.firstSec = firstSec;
+  p.firstNsec = firstNsec;
+  const out = new TextBuf(8);
+  new TimeColumn('r', [digits]).write(out, p);
+  return out.toString();
+}
+
+test('time column -t r: exact for any time since the first frame, before it too, at every precision', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+      fc.integer({ min: -9_000_000, max: 2 ** 31 - 1 }),
+      fc.integer({ min: 0, max: 999_999_999 }),
+      fc.integer({ min: 0, max: 999_999_999 }),
+      fc.integer({ min: 0, max: 9 }),
+      (firstSec, later, nsec, firstNsec, digits) => {
+        const sec = Math.min(Math.max(firstSec + later, 0), 2 ** 32 - 1);
+        assert.equal(relativeTime(sec, nsec, firstSec, firstNsec, digits), relativeTimeRef(sec, nsec, firstSec, firstNsec, digits));
+      },
+    ),
+    { numRuns: 5000 },
+  );
+  // edges: the first frame itself, a nanosecond before it, the fraction's carry
+  assert.equal(relativeTime(10, 0, 10, 0, 9), '0.000000000');
+  assert.equal(relativeTime(10, 0, 10, 1, 9), '-0.000000001');
+  assert.equal(relativeTime(11, 5, 10, 999_999_999, 9), '0.000000006');
+  assert.equal(relativeTime(11, 999_999, 10, 0, 6), '1.000999');
+  // a pcapng resolution of 2^-10 s gives nanoseconds with a fraction: truncated like the rest
+  assert.equal(relativeTime(5, 976_562.5 * 3, 5, 0, 4), '0.0029');
+  assert.equal(relativeTime(5, 976_562.5, 4, 976_562.5 * 2, 4), '0.9990');
+});
 
 test('time precision follows the timestamp resolution', () => {
   assert.equal(precisionDigits(1e6), 6);
