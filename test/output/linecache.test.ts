@@ -10,7 +10,12 @@ import assert from 'node:assert/strict';
 import { defineFields } from '../../src/engine/fields.js';
 import { GENERATED } from '../../src/engine/packet.js';
 import { TextBuf } from '../../src/engine/textbuf.js';
-import { writeNodeLine } from '../../src/output/format.js';
+import { join } from 'node:path';
+import { lineCacheStats, writeNodeLine } from '../../src/output/format.js';
+import { DetailWriter } from '../../src/output/detail.js';
+import { dissectCapture } from '../../src/output/dissect.js';
+import { generateCapture, loadScenario } from '../../src/generate/index.js';
+import { tempDir } from '../helpers/cli.js';
 import { cachedLine, packetOf, uncachedLine } from './util.js';
 
 const F = defineFields({
@@ -152,4 +157,23 @@ test('text-only lines: cached per text, level and generated flag; many distinct 
     }
     assert.equal(line(p, a, 1), '    Mobility Options\n');
   }
+});
+
+test('lines kept for good do not pin the slabs of the tables that start again (memory stays bounded)', async () => {
+  // benchmark-like traffic, enough for the keyed-line and run tables to fill and start again
+  const path = join(tempDir('gretool-linecache-'), 'mixed.pcap');
+  await generateCapture(loadScenario('mixed'), path, { packets: 40000, sessions: 3000, seed: 5 });
+  const w = new DetailWriter({ hexForData: true });
+  const out = new TextBuf(1 << 20);
+  let frames = 0;
+  await dissectCapture(path, (f) => {
+    w.write(out, f.packet);
+    frames++;
+    if (out.len > 1 << 19) out.len = 0;
+  });
+  assert.equal(frames, 40000);
+  const s = lineCacheStats();
+  assert.ok(s.keptLines > 1000, `lines kept: ${s.keptLines}`);
+  // the kept lines lie in as many 64 KiB slabs as their bytes need (plus the one being filled)
+  assert.ok(s.keptBuffers <= Math.ceil(s.keptBytes / 65536) + 1, `${s.keptLines} lines (${s.keptBytes} bytes) kept in ${s.keptBuffers} buffers`);
 });
