@@ -16,6 +16,7 @@ import { generateCapture, loadScenario } from '../../src/generate/index.js';
 import { buildReport, lintCapture, lintCaptures, type CaptureResult } from '../../src/lint/run.js';
 import { resolvePolicy } from '../../src/lint/config.js';
 import { lintJson, lintJsonChunks } from '../../src/lint/format/json.js';
+import { lintJunit } from '../../src/lint/format/junit.js';
 import { lintSarif } from '../../src/lint/format/sarif.js';
 import { lintText, lintTextChunks } from '../../src/lint/format/text.js';
 import { Linter } from '../../src/lint/engine.js';
@@ -158,6 +159,17 @@ test('the reports: JSON, text, SARIF summary; several captures add up', async ()
   assert.equal([...lintJsonChunks(report)].join(''), JSON.stringify(j, null, 2) + '\n');
   const sarif = lintSarif(report) as { runs: { properties: { summary: { dropped: number } } }[] };
   assert.equal(sarif.runs[0]!.properties.summary.dropped, 2 * (SESSIONS - CAP));
+  // JUnit: the count follows the rule's kept findings, in its <failure> or <system-out>
+  const junit = lintJunit(report);
+  const n0 = SESSIONS - CAP;
+  const suites = junit.split('<testsuite ').slice(1);
+  assert.equal(suites.length, 2);
+  for (const [i, rule] of ['S-MAG-WRONG-UL-KEY', 'G-VERSION-NONZERO'].entries()) {
+    const suite = suites[i]!;
+    const at = suite.indexOf(`<testcase name="${rule}"`);
+    const tc = suite.slice(at, suite.indexOf('</testcase>', at));
+    assert.match(tc, new RegExp(`\\n… and ${n0} more findings of ${rule} not kept \\(limit per rule and capture reached\\)(</system-out>|\\n\\n)`), tc);
+  }
 
   const text = lintText(report, plain);
   const n = SESSIONS - CAP;

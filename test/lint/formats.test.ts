@@ -106,6 +106,22 @@ test('sarif: valid against the SARIF 2.1.0 schema; rules with help; results by c
   }
   assert.equal(run.invocations[0].executionSuccessful, false);
   assert.equal(run.invocations[0].toolExecutionNotifications.length, 1);
+
+  // findings past the per-rule limit: a note per capture and rule, still valid SARIF
+  const limited = await lintCaptures([await capture('initial-attach', ['wrong-ul-key', 'grekey-reserved', 'bu-reserved-flags'])], {
+    policy: resolvePolicy({ noConfig: true }),
+    findingCap: 0,
+  });
+  const dropped = Object.entries(limited.captures[0]!.dropped);
+  assert.ok(dropped.length >= 3, JSON.stringify(limited.captures[0]!.dropped));
+  const ls = JSON.parse(JSON.stringify(lintSarif(limited))) as Record<string, any>;
+  assert.ok(validate(ls), JSON.stringify(validate.errors, null, 2));
+  const notes = ls.runs[0].invocations[0].toolExecutionNotifications as { level: string; message: { text: string }; descriptor: { id: string }; associatedRule: { id: string } }[];
+  assert.deepEqual(
+    notes.map((n) => [n.level, n.descriptor.id, n.associatedRule.id, n.message.text]),
+    dropped.map(([rule, n]) => ['note', 'FINDINGS_NOT_KEPT', rule, `${limited.captures[0]!.capture}: … and ${n} more finding${n === 1 ? '' : 's'} of ${rule} not kept (limit per rule and capture reached)`]),
+  );
+  assert.equal(ls.runs[0].results.length, 0);
 });
 
 // ---------------------------------------------------------------- JUnit

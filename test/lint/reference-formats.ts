@@ -5,7 +5,8 @@
  * need no copy: their reference is JSON.stringify(lintJson(report) / lintSarif(report), null, 2),
  * the object builders the library API keeps. Change these only together with an intended change
  * of the report formats. Changed since: the lines on findings dropped past the per-rule limit
- * (counted once per distinct finding, "at least" when the count is a lower bound).
+ * (counted once per distinct finding, "at least" when the count is a lower bound), in the text
+ * and, after the rule's kept findings, in JUnit.
  */
 import { hostname } from 'node:os';
 import type { ChalkInstance } from 'chalk';
@@ -53,14 +54,17 @@ export function referenceJunit(report: LintReport, now = new Date()): string {
       const list = byRule.get(rule.id) ?? [];
       const failing = list.filter((f) => fails(f.severity, failOn));
       const below = list.filter((f) => !fails(f.severity, failOn));
+      const n = c.dropped[rule.id];
+      const dropped = n ? [`… and ${c.droppedAtLeast.includes(rule.id) ? 'at least ' : ''}${n} more finding${n === 1 ? '' : 's'} of ${rule.id} not kept (limit per rule and capture reached)`] : [];
       const parts: string[] = [head];
       if (failing.length) {
         failures++;
         const top = failing.reduce<Severity>((m, f) => (SEVERITY_RANK[f.severity] > SEVERITY_RANK[m] ? f.severity : m), 'info');
         const msg = `${plural(failing.length, 'finding')} (${rule.summary}) [${specText(rule)}]`;
-        parts.push(`      <failure message="${x(msg)}" type="${top}">${x(failing.map(findingLine).join('\n') + `\n\n${rule.explanation}\nFix: ${rule.fix}`)}</failure>`);
+        parts.push(`      <failure message="${x(msg)}" type="${top}">${x([...failing.map(findingLine), ...dropped].join('\n') + `\n\n${rule.explanation}\nFix: ${rule.fix}`)}</failure>`);
       }
-      if (below.length) parts.push(`      <system-out>${x(below.map(findingLine).join('\n'))}</system-out>`);
+      const out = [...below.map(findingLine), ...(failing.length ? [] : dropped)];
+      if (out.length) parts.push(`      <system-out>${x(out.join('\n'))}</system-out>`);
       cases.push(parts.length === 1 ? `${head}</testcase>` : `${parts.join('\n')}\n    </testcase>`);
     });
     if (c.error) {

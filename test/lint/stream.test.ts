@@ -168,6 +168,8 @@ async function reports(): Promise<[string, LintReport][]> {
   out.push(['clean', await lintCaptures([b], { policy: policy({}) })]);
   out.push(['unreadable', await lintCaptures([join(TMP, 'no-such.pcap')], { policy: policy({}) })]);
   out.push(['no capture', await lintCaptures([], { policy: policy({}) })]);
+  // findings past the per-rule limit (some rules over it, one count a lower bound)
+  out.push(['limited', await lintCaptures([mixed, a], { policy: policy({ failOn: 'warning' }), findingCap: 4, droppedKeyCap: 3 })]);
   // markup and characters XML cannot carry, in a message
   const evil = await lintCaptures([a], { policy: policy({}) });
   evil.findings[0]!.message = 'evil <tag> & "quotes" \u0001\u0008 \uD800 end \uDC00\n\u{1F600}';

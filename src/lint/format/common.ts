@@ -15,6 +15,18 @@ export function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Why findings were not kept (CaptureResult.dropped): the words every format uses. */
+export const DROPPED_NOTE = 'limit per rule and capture reached';
+
+/**
+ * "… and 12 more findings of RULE not kept (limit per rule and capture reached)" for a capture's
+ * dropped findings of one rule (`atLeast`: the count is a lower bound), or null when none.
+ */
+export function droppedLine(rule: string, count: number | undefined, atLeast: boolean): string | null {
+  if (count === undefined || count <= 0) return null;
+  return `… and ${atLeast ? 'at least ' : ''}${count} more ${count === 1 ? 'finding' : 'findings'} of ${rule} not kept (${DROPPED_NOTE})`;
+}
+
 /** Removes characters XML 1.0 cannot carry (control characters, lone surrogates, U+FFFE/U+FFFF). */
 export function xmlSafe(s: string): string {
   // eslint-disable-next-line no-control-regex

@@ -2,8 +2,8 @@
  * `--format junit`: one <testsuite> per capture, one <testcase> per enabled rule (name = rule
  * id, classname = "gretool.lint.<capture>"). A rule with findings at or above --fail-on fails
  * (one <failure>, type = the highest severity, every finding listed in the body); findings below
- * the threshold are listed in <system-out> of a passing test case; disabled rules are
- * <skipped/>. A capture that could not be read completely adds an <error> test case. The shape
+ * the threshold are listed in <system-out> of a passing test case; findings not kept (past the
+ * per-rule limit) are counted after the rule's kept ones; disabled rules are <skipped/>. A capture that could not be read completely adds an <error> test case. The shape
  * follows the de-facto Jenkins JUnit schema (junit-10.xsd).
  */
 import { hostname } from 'node:os';
@@ -12,7 +12,7 @@ import { fails } from '../config.js';
 import { SEVERITY_RANK, specText, type Severity } from '../rule.js';
 import type { Finding } from '../engine.js';
 import type { CaptureResult, LintReport } from '../run.js';
-import { framesText, plural, xmlEscape as x } from './common.js';
+import { droppedLine, framesText, plural, xmlEscape as x } from './common.js';
 
 function findingLine(f: Finding): string {
   return `[${f.severity}] ${framesText(f, 50)}${f.session !== null ? `, session ${f.session}` : ''}: ${f.message}`;
@@ -75,7 +75,9 @@ function* suite(report: LintReport, c: CaptureResult, stamp: string, host: strin
     const list = byRule.get(rule.id) ?? [];
     const failing = list.filter((f) => fails(f.severity, failOn));
     const below = list.filter((f) => !fails(f.severity, failOn));
-    if (!failing.length && !below.length) {
+    // findings past the per-rule limit: said after the kept ones of the same rule
+    const dropped = droppedLine(rule.id, c.dropped[rule.id], c.droppedAtLeast.includes(rule.id));
+    if (!failing.length && !below.length && dropped === null) {
       yield `${head}</testcase>`;
       continue;
     }
@@ -87,11 +89,13 @@ function* suite(report: LintReport, c: CaptureResult, stamp: string, host: strin
       const msg = `${plural(failing.length, 'finding')} (${rule.summary}) [${specText(rule)}]`;
       yield `\n      <failure message="${x(msg)}" type="${top}">`;
       for (let j = 0; j < failing.length; j++) yield (j > 0 ? '\n' : '') + x(findingLine(failing[j]!));
+      if (dropped !== null) yield x(`\n${dropped}`);
       yield `${x(`\n\n${rule.explanation}\nFix: ${rule.fix}`)}</failure>`;
     }
-    if (below.length) {
+    if (below.length || (dropped !== null && !failing.length)) {
       yield '\n      <system-out>';
       for (let j = 0; j < below.length; j++) yield (j > 0 ? '\n' : '') + x(findingLine(below[j]!));
+      if (dropped !== null && !failing.length) yield x(`${below.length ? '\n' : ''}${dropped}`);
       yield '</system-out>';
     }
     yield '\n    </testcase>';

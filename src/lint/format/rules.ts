@@ -125,8 +125,10 @@ ${DROPPED_KEY_CAP} per rule and capture; past that it cannot tell a new one from
 without unbounded memory, and the count becomes a lower bound: the rule id is then listed in
 the capture's \`droppedAtLeast\`, the summary's \`droppedAtLeast\` is true, and the text report
 says "at least". The text report counts the dropped findings after each rule's list and in its
-summary; JUnit and SARIF list the kept findings (SARIF carries the summary in the run's
-properties).
+summary; JUnit lists the kept findings and counts the dropped ones after them, in the rule's
+test case; SARIF has a result per kept finding, a note per capture and rule with dropped
+findings (\`toolExecutionNotifications\`, id \`FINDINGS_NOT_KEPT\`, with the rule), and the
+summary in the run's properties.
 
 ## What the linter cannot check
 

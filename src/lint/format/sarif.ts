@@ -15,6 +15,7 @@ import { RULES } from '../rules/index.js';
 import { specText, specUri, refText, type Rule, type Severity } from '../rule.js';
 import type { LintReport } from '../run.js';
 import { jsonChunks, LazyArray } from '../../output/jsonstream.js';
+import { droppedLine } from './common.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -98,9 +99,16 @@ function sarifLog(report: LintReport, results: unknown): unknown {
     location: { uri: pathToUri(c.capture) },
     properties: { frames: c.frames },
   }));
-  const notifications = report.captures
+  const notifications: unknown[] = report.captures
     .filter((c) => c.error)
     .map((c) => ({ level: 'error', message: { text: c.error!.message.includes(c.capture) ? c.error!.message : `${c.capture}: ${c.error!.message}` }, descriptor: { id: c.error!.code } }));
+  // findings past the per-rule limit have no result: a note per capture and rule says how many
+  for (const c of report.captures) {
+    for (const rule of RULES) {
+      const text = droppedLine(rule.id, c.dropped[rule.id], c.droppedAtLeast.includes(rule.id));
+      if (text !== null) notifications.push({ level: 'note', message: { text: `${c.capture}: ${text}` }, descriptor: { id: 'FINDINGS_NOT_KEPT' }, associatedRule: { id: rule.id } });
+    }
+  }
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

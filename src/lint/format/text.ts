@@ -3,13 +3,10 @@ import type { ChalkInstance } from 'chalk';
 import { RULES } from '../rules/index.js';
 import { specText, type Severity } from '../rule.js';
 import type { LintReport } from '../run.js';
-import { framesText, plural } from './common.js';
+import { DROPPED_NOTE, droppedLine, framesText, plural } from './common.js';
 
 /** Findings listed per rule in the text report; the rest are counted (JSON/JUnit/SARIF list every kept finding). */
 export const TEXT_PER_RULE = 25;
-
-/** What the text says of findings dropped past the per-rule limit (summary.dropped, captures' dropped). */
-const DROPPED_NOTE = 'limit per rule and capture reached';
 
 /** Per rule id: distinct findings dropped in all captures, and whether that is a lower bound. */
 function droppedByRule(report: LintReport): Map<string, { count: number; atLeast: boolean }> {
@@ -50,7 +47,7 @@ export function* lintTextChunks(report: LintReport, chalk: ChalkInstance, perRul
     let s: string | null = null;
     if (hidden > 0 && d === undefined) s = `  … and ${plural(hidden, 'more finding')} of ${current} (--format json lists every finding)`;
     else if (hidden > 0) s = `  … and ${plural(hidden, 'more finding')} of ${current} (--format json lists them) and ${dn} more not kept (${DROPPED_NOTE})`;
-    else if (d !== undefined) s = `  … and ${dn} more ${d.count === 1 ? 'finding' : 'findings'} of ${current} not kept (${DROPPED_NOTE})`;
+    else if (d !== undefined) s = `  ${droppedLine(current, d.count, d.atLeast)}`;
     hidden = 0;
     return s === null ? null : line(chalk.dim(s));
   };
