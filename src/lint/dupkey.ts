@@ -4,7 +4,7 @@
  * bindings that share one. Scopes get small ids (by the bindings' own address strings), and
  * (scope id, key) is a numeric hash lookup: nothing is built per binding change.
  */
-import { IntPairMap } from '../sessions/intmap.js';
+import { MultiIndex } from '../sessions/intmap.js';
 import type { BindingChange, BindingView } from '../sessions/types.js';
 import { lastGrant } from './predicates.js';
 import type { RuleContext, RuleHooks } from './rule.js';
@@ -21,12 +21,13 @@ export interface DupKeySpec {
 }
 
 export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks {
-  // scope (s1, s2) → small id; (scope id, key | 0) → index in `lists` of the live bindings
-  // sharing that key; per binding id: the scope id (-1 = none) and key it is listed under.
+  // scope (s1, s2) → small id; (scope id, key | 0) → the ids of the live bindings sharing that
+  // key (one inline, several in a set: nothing allocated for the usual lone key); per binding
+  // id: the binding, the scope id (-1 = none) and the key it is listed under.
   const scopes = new Map<string, Map<string, number>>();
   let nScopes = 0;
-  const index = new IntPairMap(1024);
-  const lists: BindingView[][] = [];
+  const index = new MultiIndex();
+  const byId: BindingView[] = [];
   let entrySid = new Int32Array(256).fill(-1);
   let entryKey = new Int32Array(256);
   /** Per binding id: the scope strings its entry was made with (a renewal mostly keeps them). */
@@ -75,33 +76,25 @@ export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks
       }
       if (oldSid >= 0 && k !== null && entryKey[id] === (k | 0) && oldSid === sid) return;
       if (oldSid >= 0) {
-        const li = index.get(oldSid, entryKey[id]!);
-        if (li >= 0) {
-          const arr = lists[li]!;
-          const i = arr.indexOf(b);
-          if (i >= 0) arr.splice(i, 1);
-        }
+        index.remove(oldSid, entryKey[id]!, id);
         entrySid[id] = -1;
       }
       if (k === null) return;
       entrySid[id] = sid;
       entryKey[id] = k | 0;
-      const li = index.get(sid, k | 0);
-      if (li < 0) {
-        // the first binding with this key in this scope (the usual case): nothing to compare
-        index.set(sid, k | 0, lists.length);
-        lists.push([b]);
-        return;
+      byId[id] = b;
+      // the first binding with this key in this scope (the usual case): nothing to compare
+      if (index.get(sid, k | 0) !== -1) {
+        for (const oid of index.all(sid, k | 0)) {
+          const other = byId[oid]!;
+          const pk = Math.min(oid, id) * 0x4000000 + Math.max(oid, id);
+          if (reported.has(pk)) continue;
+          reported.add(pk);
+          const frames = [frameOf(other), frameOf(b)].filter((x): x is number => x !== null);
+          ctx.report({ frames, session: id, message: spec.message(b, other) });
+        }
       }
-      const arr = lists[li]!;
-      for (const other of arr) {
-        const pk = Math.min(other.id, b.id) * 0x4000000 + Math.max(other.id, b.id);
-        if (reported.has(pk)) continue;
-        reported.add(pk);
-        const frames = [frameOf(other), frameOf(b)].filter((x): x is number => x !== null);
-        ctx.report({ frames, session: b.id, message: spec.message(b, other) });
-      }
-      arr.push(b);
+      index.add(sid, k | 0, id);
     },
   };
 }
