@@ -78,3 +78,25 @@ export function directedHash(data: Uint8Array, src: number, dst: number, len: nu
   for (let i = 0; i < len; i++) h = Math.imul(h ^ data[dst + i]!, 0x01000193);
   return (h >>> 0) + (len === 16 ? 0x100000000 : 0);
 }
+
+/**
+ * A small number (0..126) per binding id, -1 when none was set: binding ids are dense (1, 2, …),
+ * so a byte array is the per-session state of rules that note something on every pair, without
+ * a hash map entry per session.
+ */
+export class PerBinding {
+  private a = new Int8Array(256).fill(-1);
+
+  get(id: number): number {
+    return id < this.a.length ? this.a[id]! : -1;
+  }
+
+  set(id: number, v: number): void {
+    if (id >= this.a.length) {
+      const n = new Int8Array(Math.max(id + 1, this.a.length * 2)).fill(-1);
+      n.set(this.a);
+      this.a = n;
+    }
+    this.a[id] = v;
+  }
+}

@@ -1,5 +1,5 @@
 import { defineSessionRule } from '../rule.js';
-import { accepted } from '../predicates.js';
+import { accepted, PerBinding } from '../predicates.js';
 
 export default defineSessionRule({
   id: 'S-TLV-CHANGED-ON-REREG',
@@ -12,14 +12,14 @@ export default defineSessionRule({
   fix: 'Keep the T flag of re-registrations from the same MAG as it was negotiated.',
   create(ctx) {
     /** binding id → T flags (bit 1: PBU, bit 0: PBA) of the last successful exchange */
-    const last = new Map<number, number>();
+    const last = new PerBinding();
     return {
       onPair(o) {
         if (!accepted(o.pba.status) || o.kind === 'deregistration') return;
         const now = (o.pbu.tFlag ? 2 : 0) | (o.pba.tFlag ? 1 : 0);
         const before = last.get(o.binding.id);
         last.set(o.binding.id, now);
-        if (o.kind !== 'lifetime-extension' || before === undefined || before === now) return;
+        if (o.kind !== 'lifetime-extension' || before < 0 || before === now) return;
         const parts: string[] = [];
         const frames: number[] = [];
         if ((before & 2) !== (now & 2)) {
