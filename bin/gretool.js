@@ -28,7 +28,7 @@ async function loadMain() {
   const made = mtime(bundle);
   if (made < 0 || made < mtime(fileURLToPath(modulesMain))) {
     if (trace) process.stderr.write(`gretool: launch: modules (${made < 0 ? 'no bundle' : 'the bundle is older than dist/src'})\n`);
-    return (await import(modulesMain.href)).main;
+    return { main: (await import(modulesMain.href)).main, script: null };
   }
   let cachedData;
   if (training === undefined) {
@@ -48,13 +48,13 @@ async function loadMain() {
   return { main: module.exports.main, script };
 }
 
-const loaded = await loadMain();
+const { main, script } = await loadMain();
 if (training !== undefined) {
-  for (const args of JSON.parse(training)) await loaded.main(['node', 'gretool', ...args]);
-  writeFileSync(cacheFile, loaded.script.createCachedData());
+  if (script === null) throw new Error('GRETOOL_CODE_CACHE_TRAIN: no up-to-date bundle to train (run the build)');
+  for (const args of JSON.parse(training)) await main(['node', 'gretool', ...args]);
+  writeFileSync(cacheFile, script.createCachedData());
   process.exitCode = 0;
 } else {
-  const main = typeof loaded === 'function' ? loaded : loaded.main;
   main(process.argv).then((code) => {
     process.exitCode = code;
   });
