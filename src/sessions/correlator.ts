@@ -204,7 +204,8 @@ class PairIndex {
    */
   readonly v6: V6Table[] = [];
   readonly staleV4 = new Map<number, Binding>();
-  readonly staleV6: { len: number; map: Map<number, Binding> }[] = [];
+  /** Prefix length → (hash of the prefix's bits → binding), the lengths in first-use order. */
+  readonly staleV6 = new Map<number, Map<number, Binding>>();
   /** Live (active) bindings tunnelled between these endpoints. */
   readonly live = new Set<Binding>();
   constructor(
@@ -248,10 +249,9 @@ function word(b: Uint8Array, off: number): number {
   return (b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!;
 }
 
-function lenMap<T>(list: { len: number; map: Map<number, T> }[], len: number): Map<number, T> {
-  for (const e of list) if (e.len === len) return e.map;
-  const map = new Map<number, T>();
-  list.push({ len, map });
+function lenMap<T>(byLen: Map<number, Map<number, T>>, len: number): Map<number, T> {
+  let map = byLen.get(len);
+  if (map === undefined) byLen.set(len, (map = new Map<number, T>()));
   return map;
 }
 
@@ -1030,8 +1030,8 @@ export class Correlator {
     if (ev.innerLen === 0) return null;
     const off = dir === DIR_UP ? ev.innerSrc : ev.innerDst;
     if (ev.innerLen === 4) return idx.staleV4.get(ipv4Number(ev.data, off) | 0) ?? null;
-    for (const e of idx.staleV6) {
-      const b = e.map.get(hashBits(ev.data, off, e.len));
+    for (const [len, map] of idx.staleV6) {
+      const b = map.get(hashBits(ev.data, off, len));
       if (b !== undefined) return b;
     }
     return null;
