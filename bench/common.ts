@@ -98,6 +98,9 @@ export async function printPass(work: () => Promise<{ frames: number; note?: str
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 
+/** Fresh processes behind a first-pass figure (its median): five, as one process can land on a busy moment of a shared machine. */
+export const FRESH_RUNS = 5;
+
 /**
  * Runs `node script ...args` `runs` times (each a fresh process that calls printPass) and
  * returns the passes sorted by wall time; the median is passes[runs >> 1].

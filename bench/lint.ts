@@ -1,12 +1,13 @@
 /**
  * Lint throughput and memory: frames per second through capture reading + dissection + the
  * session correlator + every lint rule, and peak RSS. `benchLint(path)` measures a given capture:
- * the first pass of a fresh process (median of 3 processes, JIT cold: what one run meets),
+ * the first pass of a fresh process (median of FRESH_RUNS processes, JIT cold: what one run meets,
+ * with the V8 tuning of `gretool lint`, src/cli/v8-tuning.ts),
  * in-process (best of 3 runs, warm; findings must be bounded whatever the capture holds) and
  * through the built CLI (`gretool lint --format json`).
  *
  *   npx tsx bench/lint.ts [capture.pcap]
- *   node dist/bench/lint.js --pass capture      (one pass, JSON line: what benchLint runs 3 times)
+ *   node dist/bench/lint.js --pass capture      (one pass, JSON line: what benchLint runs FRESH_RUNS times)
  *
  * Without an argument it uses gretool-bench-lint.pcap in the temporary directory, generated when absent with the
  * generator's "mixed" scenario: 1,000,000 frames of 2,000 mobile nodes over IPv6/GRE,
@@ -18,10 +19,11 @@ import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freshPasses, printPass, row, timeCommand, type BenchRow } from './common.js';
+import { FRESH_RUNS, freshPasses, printPass, row, timeCommand, type BenchRow } from './common.js';
 import { lintCapture } from '../src/lint/run.js';
 import { resolvePolicy } from '../src/lint/config.js';
 import { BIN, ROOT } from '../test/helpers/cli.js';
+import { withCorrelationTuning } from '../src/cli/v8-tuning.js';
 
 /** Frames per second the linter must reach on a 1M-frame capture (issue 6). */
 export const LINT_TARGET_FPS = 1_500_000;
@@ -35,10 +37,10 @@ function collectGarbage(): void {
 
 export async function benchLint(capturePath: string): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const passes = await freshPasses(fileURLToPath(import.meta.url), ['--pass', capturePath], 3);
-  const med = passes[1]!;
+  const passes = await freshPasses(fileURLToPath(import.meta.url), ['--pass', capturePath], FRESH_RUNS);
+  const med = passes[FRESH_RUNS >> 1]!;
   rows.push(row('lint (read+dissect+correlate+rules, first pass of a fresh process)', 'gretool', med.frames, med.seconds, med.peakRssMB,
-    `median of 3 processes (${passes.map((p) => p.seconds.toFixed(3)).join(', ')} s); CPU ${med.cpuSeconds.toFixed(3)} s; ${med.note}; target ${LINT_TARGET_FPS / 1e6}M frames/s`));
+    `median of ${FRESH_RUNS} processes, with the CLI's V8 tuning (${passes.map((p) => p.seconds.toFixed(3)).join(', ')} s); CPU ${med.cpuSeconds.toFixed(3)} s; ${med.note}; target ${LINT_TARGET_FPS / 1e6}M frames/s`));
   const policy = resolvePolicy({ noConfig: true });
   let best = Infinity;
   let bestCpu = Infinity;
@@ -52,7 +54,7 @@ export async function benchLint(capturePath: string): Promise<BenchRow[]> {
     }, 25);
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    const r = await lintCapture(capturePath, { policy });
+    const r = await withCorrelationTuning(() => lintCapture(capturePath, { policy }));
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
     bestCpu = Math.min(bestCpu, (c.user + c.system) / 1e6);
@@ -87,7 +89,7 @@ export async function buildLintCapture(path: string, packets = 1_000_000, sessio
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2] === '--pass') {
   // one pass in this fresh process (freshPasses)
   void printPass(async () => {
-    const r = await lintCapture(process.argv[3]!, { policy: resolvePolicy({ noConfig: true }) });
+    const r = await withCorrelationTuning(() => lintCapture(process.argv[3]!, { policy: resolvePolicy({ noConfig: true }) }));
     return { frames: r.frames, note: `${r.findings.length} findings` };
   });
 } else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { BIN as bin, ROOT as root, type BenchRow } from './common.js';
+import { BIN as bin, FRESH_RUNS, ROOT as root, type BenchRow } from './common.js';
 
 
 function arg(name: string): string | undefined {
@@ -52,8 +52,9 @@ async function main(): Promise<void> {
         `tshark's alike) is the best of 2 runs. Rows marked in-process run inside the\n` +
         `benchmark process (their peak RSS is that process's, shared by every in-process row); rows run as a\n` +
         `command carry the command's own peak RSS; rows marked "first pass of a fresh process" run the work once\n` +
-        `in a new Node process (median of 3 processes: the JIT as cold as in a user's one run; start-up and\n` +
-        `module loading not counted, the command rows count them). The machine has 2 cores; on it, timings of\n` +
+        `in a new Node process (median of ${FRESH_RUNS} processes: the JIT as cold as in a user's one run; start-up and\n` +
+        `module loading not counted, the command rows count them; sessions and lint with the V8 tuning their\n` +
+        `commands set, src/cli/v8-tuning.ts). The machine has 2 cores; on it, timings of\n` +
         `the same build drift by some 10% between runs made minutes apart.\n\n${table}\n`,
     );
   }

@@ -6,7 +6,7 @@
  * IPv4/GRE and IPv4/UDP/TLV/GRE, with some unattributed traffic).
  *
  *   npx tsx bench/sessions.ts [capture.pcap]      (builds gretool-bench-sessions.pcap in the temporary directory if absent)
- *   node dist/bench/sessions.js --pass capture    (one pass, JSON line: what benchSessions runs 3 times)
+ *   node dist/bench/sessions.js --pass capture    (one pass, JSON line: what benchSessions runs FRESH_RUNS times)
  */
 import { existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -14,9 +14,10 @@ import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freshPasses, printPass, row, timeCommand, type BenchRow } from './common.js';
+import { FRESH_RUNS, freshPasses, printPass, row, timeCommand, type BenchRow } from './common.js';
 import { correlateCapture } from '../src/sessions/run.js';
 import { BIN, ROOT } from '../test/helpers/cli.js';
+import { withCorrelationTuning } from '../src/cli/v8-tuning.js';
 import { greData, inner, signal4, signal6, tlvData } from '../test/sessions/frames.js';
 
 export interface BuildOptions {
@@ -123,16 +124,17 @@ function collectGarbage(): void {
 }
 
 /**
- * Correlates `capturePath`: the first pass of a fresh process (median of 3 processes: what one
- * run meets, JIT cold), the best of 3 passes in this process (warm), and the built CLI
+ * Correlates `capturePath`: the first pass of a fresh process (median of FRESH_RUNS processes:
+ * what one run meets, JIT cold, with the V8 tuning of `gretool sessions`, src/cli/v8-tuning.ts),
+ * the best of 3 passes in this process (warm, tuned the same), and the built CLI
  * (start-up, correlation and the JSON report).
  */
 export async function benchSessions(capturePath: string): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const passes = await freshPasses(fileURLToPath(import.meta.url), ['--pass', capturePath], 3);
-  const med = passes[1]!;
+  const passes = await freshPasses(fileURLToPath(import.meta.url), ['--pass', capturePath], FRESH_RUNS);
+  const med = passes[FRESH_RUNS >> 1]!;
   rows.push(row('sessions (read+dissect+correlate, first pass of a fresh process)', 'gretool', med.frames, med.seconds, med.peakRssMB,
-    `median of 3 processes (${passes.map((p) => p.seconds.toFixed(3)).join(', ')} s); CPU ${med.cpuSeconds.toFixed(3)} s; ${med.note}; target 2M frames/s`));
+    `median of ${FRESH_RUNS} processes, with the CLI's V8 tuning (${passes.map((p) => p.seconds.toFixed(3)).join(', ')} s); CPU ${med.cpuSeconds.toFixed(3)} s; ${med.note}; target 2M frames/s`));
   let best = Infinity;
   let bestCpu = Infinity;
   let frames = 0;
@@ -146,7 +148,7 @@ export async function benchSessions(capturePath: string): Promise<BenchRow[]> {
     }, 50);
     const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    const r = await correlateCapture(capturePath);
+    const r = await withCorrelationTuning(() => correlateCapture(capturePath));
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
     const c = process.cpuUsage(c0);
     clearInterval(sampler);
@@ -173,7 +175,7 @@ export async function benchSessions(capturePath: string): Promise<BenchRow[]> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv[2] === '--pass') {
   // one pass in this fresh process (freshPasses)
   void printPass(async () => {
-    const r = await correlateCapture(process.argv[3]!);
+    const r = await withCorrelationTuning(() => correlateCapture(process.argv[3]!));
     return { frames: r.frames, note: `${r.correlator.bindings().length} bindings` };
   });
 } else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -13,6 +13,7 @@ import { EXIT } from '../exit-codes.js';
 import { GretoolError, OutputError, UsageError } from '../../errors.js';
 import { FAIL_ON, parseFailOn, parseSeverityAssignments, resolvePolicy, type LintPolicy } from '../../lint/config.js';
 import { lintCaptures } from '../../lint/run.js';
+import { withCorrelationTuning } from '../v8-tuning.js';
 import { FINDING_CAP, FRAME_CAP } from '../../lint/engine.js';
 import { lintTextChunks } from '../../lint/format/text.js';
 import { lintJsonChunks } from '../../lint/format/json.js';
@@ -127,7 +128,7 @@ export async function runLint(files: string[], opts: LintOptions): Promise<void>
   const progress = progressBar(opts.progress && jobs === 1, files);
   let report;
   try {
-    report = await lintCaptures(files, { policy, debug: opts.debug ?? false, onProgress: progress.update, jobs });
+    report = await withCorrelationTuning(() => lintCaptures(files, { policy, debug: opts.debug ?? false, onProgress: progress.update, jobs }));
   } finally {
     progress.stop();
   }

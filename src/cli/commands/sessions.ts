@@ -8,6 +8,7 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { colorFlag, decideColor, makeChalk, tableStyle } from '../color.js';
 import { correlateCapture } from '../../sessions/run.js';
+import { withCorrelationTuning } from '../v8-tuning.js';
 import { sessionsCsv, sessionsJson, sessionsJsonChunks, sessionsTextLines, type CsvTable } from '../../sessions/report.js';
 import { writeChunks } from '../../output/jsonstream.js';
 
@@ -59,7 +60,7 @@ export async function runSessions(file: string, opts: SessionsOptions): Promise<
   const progress = progressReporter(opts.progress);
   let result;
   try {
-    result = await correlateCapture(file, { onProgress: progress.update, debug: opts.debug ?? false });
+    result = await withCorrelationTuning(() => correlateCapture(file, { onProgress: progress.update, debug: opts.debug ?? false }));
   } finally {
     progress.stop();
   }
