@@ -80,8 +80,8 @@ export async function lintCapture(source: CaptureSource | CaptureReader, opts: L
   const every = opts.progressEvery ?? 65536;
   const onProgress = opts.onProgress;
   const fileSize = reader.info.fileSize;
-  const fast = opts.fastPath === false ? null : new FastPath({ signalling: true });
   const correlator = tracker.correlator;
+  const fast = opts.fastPath === false ? null : new FastPath({ signalling: true, addresses: correlator.addressTable });
   let frames = 0;
   let lastOffset = 0;
   let error: unknown;

@@ -260,7 +260,11 @@ export class AddrTable {
     this.lens[id] = len;
     const h = AddrTable.hash(w[b]!, w[b + 1]!, w[b + 2]!, w[b + 3]!, len);
     this.hashes[id] = h;
-    this.texts.push(addrText(data, off, len));
+    const text = addrText(data, off, len);
+    this.texts.push(text);
+    // internText of the text made here finds it without parsing it back (a shared table:
+    // the correlator looks up the addresses of events its fast path decoded into this table)
+    this.byText.set(text, id);
     this.place(id, h);
     return id;
   }
@@ -280,6 +284,19 @@ export class AddrTable {
 
   text(id: number): string {
     return this.texts[id]!;
+  }
+
+  /** The octets of an address (a new array, 4 or 16 long). */
+  bytes(id: number): Uint8Array {
+    const len = this.lens[id]!;
+    const out = new Uint8Array(len);
+    for (let i = 0; i < len; i++) out[i] = (this.words[(id << 2) + (i >>> 2)]! >>> (24 - 8 * (i & 3))) & 0xff;
+    return out;
+  }
+
+  /** An IPv4 address as an unsigned number (as ipv4Number). */
+  ipv4(id: number): number {
+    return this.words[id << 2]! >>> 0;
   }
 
   private place(id: number, h: number): void {

@@ -15,7 +15,7 @@
  * one for the key (or the inner address when there is no key). Nothing is allocated per frame.
  */
 import { BA_STATUS, BA_STATUS_REJECT_MIN, LIFETIME_UNIT_S } from '../dissectors/mip6/layout.js';
-import { AddrTable, hashBits, ipv4Number, parseAddr, prefixEquals } from './addr.js';
+import { AddrTable, hashBits, ipv4Number, prefixEquals } from './addr.js';
 import { IntPairMap, MULTIPLE, MultiIndex } from './intmap.js';
 import type { DataEvent } from './events.js';
 import {
@@ -352,7 +352,9 @@ export class Correlator {
   private readonly stats = new StatsStore();
   private readonly unsolicited: UnsolicitedPba[] = [];
   private unanswered: UnansweredPbu[] = [];
-  private readonly unattrBySrc: (Map<number, UnattributedBucket> | undefined)[] = [];
+  /** Unattributed traffic: (source, destination) address ids → index in unattrBuckets. */
+  private readonly unattrPairs = new IntPairMap(64);
+  private readonly unattrBuckets: UnattributedBucket[] = [];
   private readonly unattrList: UnattributedAggregate[] = [];
   private readonly marks: Map<number, PairMark> | null;
   // expiry heap
@@ -378,6 +380,15 @@ export class Correlator {
 
   constructor(opts: CorrelatorOptions = {}) {
     this.marks = opts.recordPairs ? new Map() : null;
+  }
+
+  /**
+   * The address table of this correlator. A fast path that decodes the events fed here
+   * interns their addresses in it (FastPathOptions.addresses), so that the correlator finds
+   * them by their text without parsing it back.
+   */
+  get addressTable(): AddrTable {
+    return this.addrs;
   }
 
   /** Subscribes a listener (see SessionListener); call before feeding. */
@@ -563,16 +574,6 @@ export class Correlator {
     return pair;
   }
 
-  private readonly parsed = new Map<string, Uint8Array>();
-  /** Bytes of an address text (cached: signalling repeats the same addresses). */
-  private addrBytes(text: string): Uint8Array {
-    let b = this.parsed.get(text);
-    if (b === undefined) {
-      b = parseAddr(text);
-      this.parsed.set(text, b);
-    }
-    return b;
-  }
 
   private live(lmaId: number, identId: number): Binding | undefined {
     const i = this.liveTable.get(lmaId, identId);
@@ -676,11 +677,11 @@ export class Correlator {
     if (pbu.att >= 0) b.att = pbu.att;
     if (hnps !== null && hnps.length) {
       b.hnp = hnps; // a new array; the event's prefix objects are never changed
-      b.hnpBytes = hnps.map((h) => this.addrBytes(h.prefix));
+      b.hnpBytes = hnps.map((h) => this.addrs.bytes(this.addrs.internText(h.prefix)));
     }
     if (hoa !== null && hoa !== b.ipv4HomeAddress) {
       b.ipv4HomeAddress = hoa;
-      b.hoaNum = ipv4Number(this.addrBytes(hoa), 0);
+      b.hoaNum = this.addrs.ipv4(this.addrs.internText(hoa));
     }
     b.state = 'active';
     b.expiryDeferred = false;
@@ -1040,11 +1041,13 @@ export class Correlator {
   private aggregate(ev: DataEvent, r: DataResult, srcId: number, dstId: number): void {
     if (srcId < 0) srcId = this.addrs.intern(ev.data, ev.outerSrc, ev.outerLen);
     if (dstId < 0) dstId = this.addrs.intern(ev.data, ev.outerDst, ev.outerLen);
-    const bySrc = (this.unattrBySrc[srcId] ??= new Map());
-    let bucket = bySrc.get(dstId);
-    if (bucket === undefined) {
+    const bi = this.unattrPairs.get(srcId, dstId);
+    let bucket: UnattributedBucket;
+    if (bi >= 0) bucket = this.unattrBuckets[bi]!;
+    else {
       bucket = new UnattributedBucket();
-      bySrc.set(dstId, bucket);
+      this.unattrPairs.set(srcId, dstId, this.unattrBuckets.length);
+      this.unattrBuckets.push(bucket);
     }
     let a = ev.hasKey ? bucket.keyed.get(ev.key | 0) : bucket.unkeyed;
     if (a === undefined || a === null) {

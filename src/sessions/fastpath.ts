@@ -27,6 +27,7 @@ import {
 } from '../dissectors/gre/layout.js';
 import { PMIP6_CNTL_PORT, PMIP6_DATA_PORT, TLV_NH_GRE, TLV_NH_IPV4, TLV_NH_IPV6 } from '../dissectors/pmip6udp/layout.js';
 import { IPPROTO_MH, IPPROTO_NONE } from '../dissectors/mip6/layout.js';
+import type { AddrTable } from './addr.js';
 import { DataEvent } from './events.js';
 import { SIG_PBU, SignalDecoder } from './fastsig.js';
 import { ENCAP_GRE, ENCAP_IPIP, ENCAP_UDP, ENCAP_UDP_TLV, type SignallingEvent } from './types.js';
@@ -76,6 +77,13 @@ export interface FastPathOptions {
    * summary fast path: a wrong checksum changes no summary column.
    */
   signallingChecksums?: boolean;
+  /**
+   * With `signalling`: the address table of the correlator the events go to
+   * (Correlator.addressTable). The events' addresses are interned there as they are decoded,
+   * and the correlator then finds them by their text without parsing it back. Default: a table
+   * of the decoder's own.
+   */
+  addresses?: AddrTable;
 }
 
 export class FastPath {
@@ -91,7 +99,7 @@ export class FastPath {
   private readonly sig: SignalDecoder | null;
 
   constructor(opts: FastPathOptions = {}) {
-    this.sig = opts.signalling === true ? new SignalDecoder(opts.signallingEvents !== false, opts.signallingChecksums !== false) : null;
+    this.sig = opts.signalling === true ? new SignalDecoder(opts.signallingEvents !== false, opts.signallingChecksums !== false, opts.addresses) : null;
   }
 
   /** After FAST_PBU / FAST_PBA: where the Mobility Header starts (an index into the record's buffer). */

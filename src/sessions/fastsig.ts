@@ -102,15 +102,24 @@ export class SignalDecoder {
   constructor(
     private readonly events = true,
     private readonly checksums = true,
-  ) {}
-  /** Address texts (the same string object for the same address), looked up by the address's words. */
-  private addrs = new AddrTable(1024);
+    shared?: AddrTable,
+  ) {
+    this.addrs = shared ?? new AddrTable(1024);
+    this.ownAddrs = shared === undefined;
+  }
+  /**
+   * Address texts (the same string object for the same address), looked up by the address's
+   * words: the decoder's own table, which starts over past INTERN_LIMIT, or the table of the
+   * correlator the events go to (FastPathOptions.addresses), which keeps what it holds.
+   */
+  private addrs: AddrTable;
+  private readonly ownAddrs: boolean;
   private readonly ids = new BytesInterner(identifierText, INTERN_LIMIT);
 
   /** Canonical text of the address at d[i, i + len) (len 4 or 16). */
   private addr(d: Uint8Array, i: number, len: number): string {
     let t = this.addrs;
-    if (t.size >= INTERN_LIMIT) t = this.addrs = new AddrTable(1024);
+    if (this.ownAddrs && t.size >= INTERN_LIMIT) t = this.addrs = new AddrTable(1024);
     return t.text(t.intern(d, i, len));
   }
 

@@ -98,7 +98,7 @@ export class RecordCorrelator {
   ) {
     // only what the Extractor reads is materialised, and no summary column
     this.pipeline = new Pipeline({ debug: opts.debug ?? false, want: extractorWant(), columns: false });
-    this.fast = opts.fastPath === false ? null : new FastPath({ signalling: true });
+    this.fast = opts.fastPath === false ? null : new FastPath({ signalling: true, addresses: tracker.correlator.addressTable });
   }
 
   feed(rec: PacketRecord): void {

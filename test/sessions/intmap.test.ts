@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { IntPairMap } from '../../src/sessions/intmap.js';
-import { AddrTable, canonicalAddr, parseAddr } from '../../src/sessions/addr.js';
+import { AddrTable, canonicalAddr, ipv4Number, parseAddr } from '../../src/sessions/addr.js';
 
 test('IntPairMap behaves like a Map of (a, b) through sets, overwrites and deletes', () => {
   const op = fc.tuple(fc.constantFrom('set', 'del', 'get'), fc.integer({ min: 0, max: 20 }), fc.integer({ min: -3, max: 40 }), fc.integer());
@@ -55,6 +55,21 @@ test('AddrTable interns IPv4 and IPv6 apart, finds them by bytes and by view, su
     assert.equal(t.text(ids[i]!), canonicalAddr(a));
   });
   assert.equal(t.lookup(parseAddr('192.0.2.99'), 0, 4), -1);
+});
+
+test('AddrTable gives back the octets of what it holds; the text it made leads back to the same id', () => {
+  const t = new AddrTable(2);
+  fc.assert(
+    fc.property(fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 })), (b) => {
+      const id = t.intern(b, 0, b.length);
+      assert.deepEqual(t.bytes(id), b);
+      if (b.length === 4) assert.equal(t.ipv4(id), ipv4Number(b, 0));
+      // (the correlator looks up the texts of a shared table's events: FastPathOptions.addresses)
+      assert.equal(t.internText(t.text(id)), id);
+      assert.deepEqual(parseAddr(t.text(id)), b);
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('parseAddr / canonicalAddr follow RFC 5952', () => {
