@@ -84,8 +84,9 @@ export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks
       entryKey[id] = k | 0;
       byId[id] = b;
       // the first binding with this key in this scope (the usual case): nothing to compare
-      if (index.get(sid, k | 0) !== -1) {
+      if (index.add(sid, k | 0, id) !== -1) {
         for (const oid of index.all(sid, k | 0)) {
+          if (oid === id) continue;
           const other = byId[oid]!;
           const pk = Math.min(oid, id) * 0x4000000 + Math.max(oid, id);
           if (reported.has(pk)) continue;
@@ -94,7 +95,6 @@ export function duplicateKeyHooks(ctx: RuleContext, spec: DupKeySpec): RuleHooks
           ctx.report({ frames, session: id, message: spec.message(b, other) });
         }
       }
-      index.add(sid, k | 0, id);
     },
   };
 }

@@ -65,6 +65,27 @@ export class IntPairMap {
     }
   }
 
+  /** The value for (a, b) when there is one (left as it is); else sets it to v and returns -1. */
+  setIfAbsent(a: number, b: number, v: number): number {
+    if ((this.n + 1) * 2 > this.mask + 1) this.grow();
+    const t = this.t;
+    const mask = this.mask;
+    let i = IntPairMap.hash(a, b) & mask;
+    for (;;) {
+      const o = i << 2;
+      if (t[o] === 0) {
+        t[o] = 1;
+        t[o + 1] = a;
+        t[o + 2] = b;
+        t[o + 3] = v;
+        this.n++;
+        return -1;
+      }
+      if (t[o + 1] === a && t[o + 2] === b) return t[o + 3]!;
+      i = (i + 1) & mask;
+    }
+  }
+
   delete(a: number, b: number): boolean {
     const t = this.t;
     const mask = this.mask;
@@ -132,15 +153,19 @@ export class MultiIndex {
     return v >= 0 ? [v] : [...this.lists[-v - 2]!];
   }
 
-  add(a: number, b: number, x: number): void {
-    const v = this.m.get(a, b);
-    if (v === -1) this.m.set(a, b, x);
-    else if (v >= 0) {
-      if (v === x) return;
+  /** Adds x under (a, b). Returns what get(a, b) gave before: -1 (none), the value, or MULTIPLE. */
+  add(a: number, b: number, x: number): number {
+    const v = this.m.setIfAbsent(a, b, x);
+    if (v === -1) return -1; // the usual case: one probe
+    if (v >= 0) {
+      if (v === x) return v;
       const k = this.free.length ? this.free.pop()! : this.lists.length;
       this.lists[k] = new Set([v, x]);
       this.m.set(a, b, -k - 2);
-    } else this.lists[-v - 2]!.add(x);
+      return v;
+    }
+    this.lists[-v - 2]!.add(x);
+    return MULTIPLE;
   }
 
   remove(a: number, b: number, x: number): void {

@@ -5,8 +5,8 @@ import fc from 'fast-check';
 import { IntPairMap } from '../../src/sessions/intmap.js';
 import { AddrTable, canonicalAddr, ipv4Number, parseAddr } from '../../src/sessions/addr.js';
 
-test('IntPairMap behaves like a Map of (a, b) through sets, overwrites and deletes', () => {
-  const op = fc.tuple(fc.constantFrom('set', 'del', 'get'), fc.integer({ min: 0, max: 20 }), fc.integer({ min: -3, max: 40 }), fc.integer());
+test('IntPairMap behaves like a Map of (a, b) through sets, overwrites, deletes and sets if absent', () => {
+  const op = fc.tuple(fc.constantFrom('set', 'del', 'get', 'setIfAbsent'), fc.integer({ min: 0, max: 20 }), fc.integer({ min: -3, max: 40 }), fc.integer());
   fc.assert(
     fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
       const m = new IntPairMap(4);
@@ -18,6 +18,9 @@ test('IntPairMap behaves like a Map of (a, b) through sets, overwrites and delet
           ref.set(k, v | 0);
         } else if (kind === 'del') {
           assert.equal(m.delete(a, b | 0), ref.delete(k));
+        } else if (kind === 'setIfAbsent') {
+          assert.equal(m.setIfAbsent(a, b | 0, v | 0), ref.has(k) ? ref.get(k)! : -1);
+          if (!ref.has(k)) ref.set(k, v | 0);
         }
         assert.equal(m.get(a, b | 0), ref.has(k) ? ref.get(k)! : -1);
         assert.equal(m.size, ref.size);
@@ -90,7 +93,9 @@ test('MultiIndex keeps one or several values per key, like a Map of Sets', async
       for (const [add, k, v] of ops) {
         const s = ref.get(k) ?? new Set<number>();
         if (add) {
-          m.add(k, 7, v);
+          // add answers what get gave before it
+          const before = s.size === 0 ? -1 : s.size === 1 ? [...s][0]! : MULTIPLE;
+          assert.equal(m.add(k, 7, v), before);
           s.add(v);
         } else {
           m.remove(k, 7, v);
