@@ -5,25 +5,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, gretool, haveTool, rel, run, tempDir } from '../helpers/cli.js';
+import { matchGolden } from '../helpers/golden.js';
 
 const VARIED = rel('test', 'fixtures', 'output', 'varied.pcap');
-const GOLDEN = rel('test', 'golden', 'dissect');
 const hasTshark = haveTool('tshark');
 const ENV = { TZ: 'UTC' };
 
 function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN) {
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(path, actual);
-    return;
-  }
-  assert.ok(existsSync(path), `missing golden file ${path} (run with UPDATE_GOLDEN=1)`);
-  assert.equal(actual, readFileSync(path, 'utf8'), `${name} differs from the golden file (UPDATE_GOLDEN=1 regenerates it)`);
+  matchGolden('dissect', name, actual);
 }
 
 function ok(args: string[], env: NodeJS.ProcessEnv = {}): string {

@@ -6,9 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, copyFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { capture } from './helpers.js';
 import { ROOT, gretool, tempDir } from '../helpers/cli.js';
+import { matchGolden } from '../helpers/golden.js';
 import { RULES } from '../../src/lint/rules/index.js';
 
 test('a compliant capture: no findings, exit 0', async () => {
@@ -153,4 +154,27 @@ test('--jobs: captures linted in worker threads give the same report, in the ord
   const bad = gretool(['lint', files[0]!, '--jobs', '0']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--jobs must be a positive integer/);
+});
+
+test('reports of a capture with faults (golden): text, json, junit, sarif results', async () => {
+  const path = await capture('mixed', ['handoff-no-grekey', 'mh-checksum-bad', 'rereg-dl-key-changed', 'padn-nonzero']);
+  // run beside the capture, so that reports name it without a directory of this machine
+  const out = (format: string): string => {
+    const r = gretool(['lint', basename(path), '--format', format, '--no-config'], { cwd: dirname(path) });
+    assert.equal(r.status, 1, r.stderr); // errors among the findings
+    return r.stdout;
+  };
+  matchGolden('lint', 'mixed-faults.txt', out('text'));
+  matchGolden('lint', 'mixed-faults.json', out('json').replace(/"seconds": [0-9.e-]+/g, '"seconds": 0'));
+  matchGolden(
+    'lint',
+    'mixed-faults.junit.xml',
+    out('junit')
+      .replace(/ time="[0-9.]+"/g, ' time="0"')
+      .replace(/ timestamp="[^"]*"/g, ' timestamp="T"')
+      .replace(/ hostname="[^"]*"/g, ' hostname="H"'),
+  );
+  // the rule metadata is the catalog's (tested against it elsewhere); what this capture adds
+  const run = (JSON.parse(out('sarif')) as { runs: Record<string, unknown>[] }).runs[0]!;
+  matchGolden('lint', 'mixed-faults.sarif-results.json', JSON.stringify({ invocations: run.invocations, artifacts: run.artifacts, results: run.results }, null, 2) + '\n');
 });

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gretool, tempDir } from '../helpers/cli.js';
+import { SAMPLES, gretool, tempDir } from '../helpers/cli.js';
+import { matchGolden } from '../helpers/golden.js';
 import { greData, inner, pcapBytes, signal6, type TimedFrame } from './frames.js';
 
 const M = '2001:db8:1::1';
@@ -102,4 +103,21 @@ test('exit codes: missing file 3, bad option 2, cut capture 3 after the report',
   assert.equal(r.status, 3);
   assert.equal(JSON.parse(r.stdout).summary.frames, 5, 'what was read is reported');
   assert.match(r.stderr, /cut short/);
+});
+
+// ---------------------------------------------------------------- golden reports on committed samples
+
+test('reports on committed samples (golden): table, --wide, json, csv tables', () => {
+  const out = (args: string[]) => {
+    const r = gretool(['sessions', ...args], { env: { NO_COLOR: '1' } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    return r.stdout;
+  };
+  const sample = (name: string) => join(SAMPLES, `${name}.pcap`);
+  matchGolden('sessions', 'handoff.txt', out([sample('handoff')]));
+  matchGolden('sessions', 'mixed-wide.txt', out([sample('mixed'), '--wide']));
+  matchGolden('sessions', 'overlapping-ipv4.json', out([sample('overlapping-ipv4'), '--format', 'json']));
+  matchGolden('sessions', 'status-163.csv', out([sample('status-163'), '--format', 'csv']));
+  matchGolden('sessions', 'unattributed.csv', out([file, '--format', 'csv', '--csv-table', 'unattributed']));
 });
