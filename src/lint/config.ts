@@ -135,7 +135,14 @@ export function loadConfigFile(path: string): LintPolicy {
     throw new UsageError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new UsageError(`config file ${path}: expected a JSON object`);
-  const lint = (json as Record<string, unknown>).lint;
+  const top = json as Record<string, unknown>;
+  // other sections are left to whoever reads them; a policy key at the top level is a policy
+  // that would silently not apply
+  const misplaced = Object.keys(top).filter((k) => (POLICY_KEYS as readonly string[]).includes(k));
+  if (misplaced.length) {
+    throw new UsageError(`config file ${path}: "${misplaced.join('", "')}" belong${misplaced.length === 1 ? 's' : ''} in the "lint" section: {"lint": {"${misplaced[0]}": …}}`);
+  }
+  const lint = top.lint;
   if (lint === undefined) return {};
   const where = `config file ${path}: lint`;
   if (typeof lint !== 'object' || lint === null || Array.isArray(lint)) throw new UsageError(`${where}: expected an object`);

@@ -64,6 +64,9 @@ test('--config FILE must exist and be a valid policy', () => {
   bad('e.json', '{"lint": {"disable": ["G-NOPE"]}}', /lint\.disable: unknown rule id "G-NOPE"/);
   bad('f.json', '{"lint": {"severity": {"G-CKSUM-BAD": "fatal"}}}', /severity must be one of/);
   bad('g.json', '{"lint": {"failOn": "sometimes"}}', /failOn: must be one of error, warning, info, none/);
+  // a policy outside its section would silently not apply
+  bad('h.json', '{"disable": ["P-PADN-NONZERO"], "failOn": "warning"}', /"disable", "failOn" belong in the "lint" section: \{"lint": \{"disable": …\}\}/);
+  bad('i.json', '{"severity": {}, "lint": {}}', /"severity" belongs in the "lint" section/);
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, 'sub', 'ok.json'), '{"lint": {"failOn": "info"}}');
   assert.equal(resolvePolicy({ cwd: dir, configFile: 'sub/ok.json' }).failOn, 'info');
