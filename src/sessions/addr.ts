@@ -326,3 +326,99 @@ export class AddrTable {
 function word(data: Uint8Array, off: number): number {
   return (data[off]! << 24) | (data[off + 1]! << 16) | (data[off + 2]! << 8) | data[off + 3]!;
 }
+
+/**
+ * (outer source, outer destination) address pair → a number (the correlator's endpoint-pair
+ * code), read straight from a DataView over the frame: the first step of attributing a data
+ * frame in one probe, instead of two address lookups and a pair lookup. Entries are only added
+ * (a pair's code never changes once made). Slot i holds, from 12·i: the address length (0 =
+ * empty), the value, then the source's four words and the destination's (IPv4: one word each,
+ * the others 0).
+ */
+export class EndpointPairs {
+  private t: Int32Array;
+  private mask: number;
+  private n = 0;
+
+  constructor(capacity = 64) {
+    let cap = 16;
+    while (cap < capacity * 2) cap *= 2;
+    this.t = new Int32Array(cap * PAIR_STRIDE);
+    this.mask = cap - 1;
+  }
+
+  private static hash(s0: number, s1: number, s2: number, s3: number, d0: number, d1: number, d2: number, d3: number): number {
+    // source and destination rotated differently: the two directions of a pair hash apart
+    let h = s0 ^ ((s1 << 7) | (s1 >>> 25)) ^ ((s2 << 13) | (s2 >>> 19)) ^ ((s3 << 19) | (s3 >>> 13));
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h ^= d0 ^ ((d1 << 5) | (d1 >>> 27)) ^ ((d2 << 11) | (d2 >>> 21)) ^ ((d3 << 23) | (d3 >>> 9));
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    return h ^ (h >>> 16);
+  }
+
+  /** The value for the addresses at `src` and `dst` (each `len` octets, 4 or 16) of the view, or -1. */
+  get(dv: DataView, src: number, dst: number, len: number): number {
+    let s0: number, s1: number, s2: number, s3: number, d0: number, d1: number, d2: number, d3: number;
+    if (len === 4) {
+      s0 = dv.getInt32(src);
+      d0 = dv.getInt32(dst);
+      s1 = s2 = s3 = d1 = d2 = d3 = 0;
+    } else {
+      s0 = dv.getInt32(src);
+      s1 = dv.getInt32(src + 4);
+      s2 = dv.getInt32(src + 8);
+      s3 = dv.getInt32(src + 12);
+      d0 = dv.getInt32(dst);
+      d1 = dv.getInt32(dst + 4);
+      d2 = dv.getInt32(dst + 8);
+      d3 = dv.getInt32(dst + 12);
+    }
+    const t = this.t;
+    const mask = this.mask;
+    let i = EndpointPairs.hash(s0, s1, s2, s3, d0, d1, d2, d3) & mask;
+    for (;;) {
+      const o = i * PAIR_STRIDE;
+      const l = t[o]!;
+      if (l === 0) return -1;
+      if (
+        l === len && t[o + 2] === s0 && t[o + 6] === d0 && t[o + 3] === s1 && t[o + 7] === d1 &&
+        t[o + 4] === s2 && t[o + 8] === d2 && t[o + 5] === s3 && t[o + 9] === d3
+      ) return t[o + 1]!;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Adds the addresses at `src` and `dst` of the view with value `v` (they must not be in the table yet). */
+  add(dv: DataView, src: number, dst: number, len: number, v: number): void {
+    const w = new Int32Array(8);
+    const words = len === 4 ? 1 : 4;
+    for (let k = 0; k < words; k++) {
+      w[k] = dv.getInt32(src + 4 * k);
+      w[4 + k] = dv.getInt32(dst + 4 * k);
+    }
+    this.place(len, v, w);
+  }
+
+  private place(len: number, v: number, w: Int32Array): void {
+    if ((this.n + 1) * 2 > this.mask + 1) this.grow();
+    const t = this.t;
+    let i = EndpointPairs.hash(w[0]!, w[1]!, w[2]!, w[3]!, w[4]!, w[5]!, w[6]!, w[7]!) & this.mask;
+    while (t[i * PAIR_STRIDE] !== 0) i = (i + 1) & this.mask;
+    const o = i * PAIR_STRIDE;
+    t[o] = len;
+    t[o + 1] = v;
+    t.set(w, o + 2);
+    this.n++;
+  }
+
+  private grow(): void {
+    const old = this.t;
+    const cap = (this.mask + 1) * 2;
+    this.t = new Int32Array(cap * PAIR_STRIDE);
+    this.mask = cap - 1;
+    this.n = 0;
+    for (let o = 0; o < old.length; o += PAIR_STRIDE) if (old[o] !== 0) this.place(old[o]!, old[o + 1]!, old.subarray(o + 2, o + 10));
+  }
+}
+
+const PAIR_STRIDE = 12;

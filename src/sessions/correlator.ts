@@ -15,7 +15,7 @@
  * one for the key (or the inner address when there is no key). Nothing is allocated per frame.
  */
 import { BA_STATUS, BA_STATUS_REJECT_MIN, LIFETIME_UNIT_S } from '../dissectors/mip6/layout.js';
-import { AddrTable, hashBits, ipv4Number, prefixEquals } from './addr.js';
+import { AddrTable, EndpointPairs, hashBits, ipv4Number, prefixEquals } from './addr.js';
 import { IntPairMap, MULTIPLE, MultiIndex } from './intmap.js';
 import type { DataEvent } from './events.js';
 import {
@@ -332,6 +332,8 @@ export class Correlator {
   private readonly addrs = new AddrTable(1024);
   /** (source id, destination id) → direction code: pair id·2 (MAG→LMA) or pair id·2 + 1 (LMA→MAG). */
   private readonly pairTable = new IntPairMap(256);
+  /** pairTable by the tunnel endpoints' bytes as a data frame carries them (the pairs seen in data). */
+  private readonly endpoints = new EndpointPairs();
   private readonly pairList: PairIndex[] = [];
   /** (MAG id, LMA id) → index in pairList. */
   private readonly pairIdx = new IntPairMap(256);
@@ -920,9 +922,15 @@ export class Correlator {
       this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     }
     const dv = this.view;
-    const srcId = this.addrs.lookupView(dv, ev.outerSrc, ev.outerLen);
-    const dstId = srcId < 0 ? -1 : this.addrs.lookupView(dv, ev.outerDst, ev.outerLen);
-    const code = dstId < 0 ? -1 : this.pairTable.get(srcId, dstId);
+    let srcId = -1;
+    let dstId = -1;
+    let code = this.endpoints.get(dv, ev.outerSrc, ev.outerDst, ev.outerLen);
+    if (code < 0) {
+      srcId = this.addrs.lookupView(dv, ev.outerSrc, ev.outerLen);
+      dstId = srcId < 0 ? -1 : this.addrs.lookupView(dv, ev.outerDst, ev.outerLen);
+      code = dstId < 0 ? -1 : this.pairTable.get(srcId, dstId);
+      if (code >= 0) this.endpoints.add(dv, ev.outerSrc, ev.outerDst, ev.outerLen, code);
+    }
     if (code < 0) {
       r.reason = R_NO_BINDING;
     } else {
