@@ -43,47 +43,40 @@ export class IntPairMap {
   }
 
   set(a: number, b: number, v: number): void {
-    if ((this.n + 1) * 2 > this.mask + 1) this.grow();
-    const t = this.t;
-    const mask = this.mask;
-    let i = IntPairMap.hash(a, b) & mask;
-    for (;;) {
-      const o = i << 2;
-      if (t[o] === 0) {
-        t[o] = 1;
-        t[o + 1] = a;
-        t[o + 2] = b;
-        t[o + 3] = v;
-        this.n++;
-        return;
-      }
-      if (t[o + 1] === a && t[o + 2] === b) {
-        t[o + 3] = v;
-        return;
-      }
-      i = (i + 1) & mask;
-    }
+    const o = this.slot(a, b);
+    if (this.t[o] === 0) this.fill(o, a, b);
+    this.t[o + 3] = v;
   }
 
   /** The value for (a, b) when there is one (left as it is); else sets it to v and returns -1. */
   setIfAbsent(a: number, b: number, v: number): number {
+    const o = this.slot(a, b);
+    if (this.t[o] !== 0) return this.t[o + 3]!;
+    this.fill(o, a, b);
+    this.t[o + 3] = v;
+    return -1;
+  }
+
+  /** Where (a, b) is, or the free slot where it goes (the table grown first when half full): an index into t. */
+  private slot(a: number, b: number): number {
     if ((this.n + 1) * 2 > this.mask + 1) this.grow();
     const t = this.t;
     const mask = this.mask;
     let i = IntPairMap.hash(a, b) & mask;
     for (;;) {
       const o = i << 2;
-      if (t[o] === 0) {
-        t[o] = 1;
-        t[o + 1] = a;
-        t[o + 2] = b;
-        t[o + 3] = v;
-        this.n++;
-        return -1;
-      }
-      if (t[o + 1] === a && t[o + 2] === b) return t[o + 3]!;
+      if (t[o] === 0 || (t[o + 1] === a && t[o + 2] === b)) return o;
       i = (i + 1) & mask;
     }
+  }
+
+  /** Takes the free slot at o for (a, b). */
+  private fill(o: number, a: number, b: number): void {
+    const t = this.t;
+    t[o] = 1;
+    t[o + 1] = a;
+    t[o + 2] = b;
+    this.n++;
   }
 
   delete(a: number, b: number): boolean {
