@@ -4,6 +4,7 @@
  * and allocate nothing; only a new address allocates (its text, once).
  */
 import { TextBuf } from '../engine/textbuf.js';
+import { slotCount } from './intmap.js';
 
 const tb = new TextBuf(64);
 
@@ -193,8 +194,7 @@ export class AddrTable {
   private n = 0;
 
   constructor(capacity = 1024) {
-    let cap = 16;
-    while (cap < capacity * 2) cap *= 2;
+    const cap = slotCount(capacity);
     this.slots = new Int32Array(cap).fill(-1);
     this.mask = cap - 1;
     this.words = new Int32Array(4 * (cap >>> 1));
@@ -341,8 +341,7 @@ export class EndpointPairs {
   private n = 0;
 
   constructor(capacity = 64) {
-    let cap = 16;
-    while (cap < capacity * 2) cap *= 2;
+    const cap = slotCount(capacity);
     this.t = new Int32Array(cap * PAIR_STRIDE);
     this.mask = cap - 1;
   }

@@ -4,6 +4,13 @@
  * address ids → endpoint pair, and (pair and direction, GRE key) → binding — go through it:
  * no boxing, no allocation, a few adjacent memory reads per lookup.
  */
+/** Slots of an open-addressing table for `capacity` entries kept at most half full: a power of two, at least 16. */
+export function slotCount(capacity: number): number {
+  let cap = 16;
+  while (cap < capacity * 2) cap *= 2;
+  return cap;
+}
+
 export class IntPairMap {
   /** Slot i is t[4i .. 4i+3] = (used, a, b, value): one probe reads one cache line. */
   private t: Int32Array;
@@ -11,8 +18,7 @@ export class IntPairMap {
   private n = 0;
 
   constructor(capacity = 256) {
-    let cap = 16;
-    while (cap < capacity * 2) cap *= 2;
+    const cap = slotCount(capacity);
     this.t = new Int32Array(cap * 4);
     this.mask = cap - 1;
   }
