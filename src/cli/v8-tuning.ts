@@ -8,9 +8,9 @@
  * and the queue holds more compile work than the whole pass lasts. A smaller inlining budget
  * makes each of those compiles smaller, so the hot functions are optimised sooner; once warm
  * the pass runs about as fast as with the default budget. Measured on the 1M-frame benchmark
- * capture (two cores, fresh processes, see bench/RESULTS.md): the first pass of `sessions`
- * about 6% faster, of `lint` about 6% faster. `dissect` is about 10% slower with it, which is
- * why it is set only around these passes and set back after.
+ * capture on two cores (alternating fresh processes): the first pass of `sessions` 573 -> 543
+ * ms, of `lint` 671 -> 629 ms; but `dissect` slower with it (summary 599 -> 664 ms, fields
+ * 1.28 -> 1.43 s), which is why it is set only around these passes and set back after.
  *
  * The setting is the budget of V8 11.3 (Node 20, what the project runs on); on another V8 the
  * figures were not measured, so nothing is changed. Setting it back matters for more than the
