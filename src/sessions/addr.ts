@@ -286,12 +286,36 @@ export class AddrTable {
     return this.texts[id]!;
   }
 
-  /** The octets of an address (a new array, 4 or 16 long). */
-  bytes(id: number): Uint8Array {
-    const len = this.lens[id]!;
-    const out = new Uint8Array(len);
-    for (let i = 0; i < len; i++) out[i] = (this.words[(id << 2) + (i >>> 2)]! >>> (24 - 8 * (i & 3))) & 0xff;
-    return out;
+  /** Octet i (0 to 15) of an address. */
+  private octet(id: number, i: number): number {
+    return (this.words[(id << 2) + (i >>> 2)]! >>> (24 - 8 * (i & 3))) & 0xff;
+  }
+
+  /** 32-bit word w (0 to 3) of an address, as an int32 (as the words of a frame read big-endian). */
+  word(id: number, w: number): number {
+    return this.words[(id << 2) + w]!;
+  }
+
+  /** hashBits of the first `bits` bits of an address (the same value as over its octets). */
+  hashBits(id: number, bits: number): number {
+    let h = 0x811c9dc5;
+    const full = bits >>> 3;
+    for (let i = 0; i < full; i++) h = Math.imul(h ^ this.octet(id, i), 0x01000193);
+    const rem = bits & 7;
+    if (rem) h = Math.imul(h ^ (this.octet(id, full) & (0xff << (8 - rem)) & 0xff), 0x01000193);
+    return h | 0;
+  }
+
+  /** True when the first `bits` bits of an address equal those at data[off..] (as prefixEquals). */
+  prefixEquals(id: number, data: Uint8Array, off: number, bits: number): boolean {
+    const full = bits >>> 3;
+    for (let i = 0; i < full; i++) if (this.octet(id, i) !== data[off + i]) return false;
+    const rem = bits & 7;
+    if (rem) {
+      const m = (0xff << (8 - rem)) & 0xff;
+      if ((this.octet(id, full) & m) !== (data[off + full]! & m)) return false;
+    }
+    return true;
   }
 
   /** An IPv4 address as an unsigned number (as ipv4Number). */

@@ -15,7 +15,7 @@
  * one for the key (or the inner address when there is no key). Nothing is allocated per frame.
  */
 import { BA_STATUS, BA_STATUS_REJECT_MIN, LIFETIME_UNIT_S } from '../dissectors/mip6/layout.js';
-import { AddrTable, EndpointPairs, hashBits, ipv4Number, prefixEquals } from './addr.js';
+import { AddrTable, EndpointPairs, hashBits, ipv4Number } from './addr.js';
 import { IntPairMap, MULTIPLE, MultiIndex } from './intmap.js';
 import type { DataEvent } from './events.js';
 import {
@@ -110,7 +110,7 @@ class Binding implements BindingView {
   lifetime = 0;
   hnp: HomePrefix[] = [];
   ipv4HomeAddress: string | null = null;
-  readonly history: HistoryEntry[] = [];
+  history: HistoryEntry[] = [];
   /** Last signalling frame about this binding (data frames are in the stats store). */
   sigLastFrame: number;
   expiresAt = NaN;
@@ -126,7 +126,8 @@ class Binding implements BindingView {
   /** PBUs that may renew this binding and are not answered yet: expiry waits for them. */
   pendingRenewals = 0;
   expiryDeferred = false;
-  hnpBytes: Uint8Array[] = [];
+  /** The home network prefixes' addresses (ids in the correlator's address table), as `hnp`. */
+  hnpIds: number[] = [];
   hoaNum = -1;
 
   constructor(
@@ -169,6 +170,15 @@ class Binding implements BindingView {
     this.store.a[(this.index * 2 + dir) * S_STRIDE + S_SEQ] = -1;
   }
 
+  /**
+   * Appends to the history. The new array holds exactly the entries: most histories are a
+   * handful of entries, and an array grown by push() keeps room for 17 in each of thousands of
+   * bindings, which the garbage collector then copies and marks.
+   */
+  addHistory(e: HistoryEntry): void {
+    this.history = this.history.concat([e]);
+  }
+
   get live(): boolean {
     return this.state === 'pending' || this.state === 'active' || this.state === 'rejected';
   }
@@ -191,10 +201,8 @@ class Binding implements BindingView {
 /** Everything indexed for one (MAG, LMA) pair of tunnel endpoints. */
 class PairIndex {
   // Live keys are in the correlator's keyTable: (id·2 + 0, uplink key) and (id·2 + 1,
-  // downlink key) → binding index. All numeric Map keys are int32 (`x | 0`), never boxed.
-  /** Keys of bindings that ended, changed keys or moved away (the latest one per key). */
-  readonly staleUp = new Map<number, Binding>();
-  readonly staleDown = new Map<number, Binding>();
+  // downlink key) → binding index; the keys, IPv4 home addresses and prefixes that bindings of
+  // the pair held and left are in its stale tables (staleKeys, staleV4, staleV6).
   /** IPv4 home address (as int32, 0) → live binding indexes (several: RFC 5845 Figure 1). */
   readonly v4 = new MultiIndex();
   /**
@@ -203,9 +211,8 @@ class PairIndex {
    * bits are keyed by their first 64 and checked against the binding's prefix on a hit.
    */
   readonly v6: V6Table[] = [];
-  readonly staleV4 = new Map<number, Binding>();
-  /** Prefix length → (hash of the prefix's bits → binding), the lengths in first-use order. */
-  readonly staleV6 = new Map<number, Map<number, Binding>>();
+  /** The prefix lengths of the pair's entries in the correlator's staleV6 table, in first-use order. */
+  readonly staleV6Lens: number[] = [];
   /** Live (active) bindings tunnelled between these endpoints. */
   readonly live = new Set<Binding>();
   constructor(
@@ -243,16 +250,6 @@ function v6Table(list: V6Table[], len: number): V6Table {
   const e: V6Table = { len, m0, m1, verify: len > 64, idx: new MultiIndex() };
   list.push(e);
   return e;
-}
-
-function word(b: Uint8Array, off: number): number {
-  return (b[off]! << 24) | (b[off + 1]! << 16) | (b[off + 2]! << 8) | b[off + 3]!;
-}
-
-function lenMap<T>(byLen: Map<number, Map<number, T>>, len: number): Map<number, T> {
-  let map = byLen.get(len);
-  if (map === undefined) byLen.set(len, (map = new Map<number, T>()));
-  return map;
 }
 
 /** The retransmissions of a PBU that has none (shared; replaced by an array of its own on the first). */
@@ -339,6 +336,14 @@ export class Correlator {
   private readonly pairIdx = new IntPairMap(256);
   /** (direction code, GRE key | 0) → index of the live binding using that key in that direction. */
   private readonly keyTable = new IntPairMap(1024);
+  /**
+   * What bindings held and left (they ended, changed keys or moved away), the latest binding
+   * each: (direction code, GRE key | 0) → binding index; (pair id, IPv4 home address | 0) →
+   * binding index; (pair id · 256 + prefix length, hashBits of the prefix) → binding index.
+   */
+  private readonly staleKeys = new IntPairMap(1024);
+  private readonly staleV4 = new IntPairMap(256);
+  private readonly staleV6 = new IntPairMap(256);
   /** (LMA address id, MN identity id) → index of the live binding (pending, active, rejected). */
   private readonly liveTable = new IntPairMap(1024);
   private liveCount = 0;
@@ -558,7 +563,7 @@ export class Correlator {
     for (const l of this.lPair) l.onPair!(pair);
     const t = ev.tsSec + ev.tsNsec * 1e-9;
     if (!accepted) {
-      b.history.push({
+      b.addHistory({
         frame: ev.frame, kind: 'rejected', time: t, status: ev.status, reason: statusName(ev.status),
         pbuFrame: pbu.frame, attempted: kind, mag: pbu.src, ...(pbu.hi >= 0 ? { hi: pbu.hi } : {}),
       });
@@ -566,7 +571,7 @@ export class Correlator {
       this.emit('rejected', b, previous, ev.frame, pair);
       if (b.expiryDeferred && b.pendingRenewals === 0) this.expire(b);
     } else if (kind === 'deregistration') {
-      b.history.push({ frame: ev.frame, kind: 'deregistration', time: t, status: ev.status, pbuFrame: pbu.frame, mag: pbu.src });
+      b.addHistory({ frame: ev.frame, kind: 'deregistration', time: t, status: ev.status, pbuFrame: pbu.frame, mag: pbu.src });
       this.kill(b, 'deregistered');
       this.emit('deregistered', b, previous, ev.frame, pair);
     } else {
@@ -656,7 +661,7 @@ export class Correlator {
 
     // Home network prefixes: the LMA's (PBA) when it sends them, else the PBU's non-zero ones.
     const given = pba.hnp.length ? pba.hnp : pbu.hnp;
-    const hnps = sameHnps(b.hnp, given) ? null : given.filter((h) => h.prefix !== '::');
+    const hnps = sameHnps(b.hnp, given) ? null : specifiedPrefixes(given);
     const hoa = pba.ipv4Hoa !== null && pba.ipv4Hoa !== '0.0.0.0' && pba.ipv4HoaStatus <= 0 ? pba.ipv4Hoa
       : pbu.ipv4Hoa !== null && pbu.ipv4Hoa !== '0.0.0.0' ? pbu.ipv4Hoa : null;
     // A renewal that leaves everything the indexes hold as it is keeps b indexed (see keepIndexed)
@@ -679,7 +684,7 @@ export class Correlator {
     if (pbu.att >= 0) b.att = pbu.att;
     if (hnps !== null && hnps.length) {
       b.hnp = hnps; // a new array; the event's prefix objects are never changed
-      b.hnpBytes = hnps.map((h) => this.addrs.bytes(this.addrs.internText(h.prefix)));
+      b.hnpIds = hnps.map((h) => this.addrs.internText(h.prefix));
     }
     if (hoa !== null && hoa !== b.ipv4HomeAddress) {
       b.ipv4HomeAddress = hoa;
@@ -692,7 +697,7 @@ export class Correlator {
     this.heapPush(b.expiresAt, b, b.expiryEpoch);
     if (!keep) this.index(b);
     // one shape for every entry of this kind (absent fields undefined, as HistoryEntry allows)
-    b.history.push({
+    b.addHistory({
       frame: pba.frame, kind, time: t, status: pba.status, pbuFrame: pbu.frame, mag: pbu.src,
       downlinkKey: dl, uplinkKey: ul, lifetime: b.lifetime,
       previousMag: kind === 'handoff' ? previousMag : undefined, hi: pbu.hi >= 0 ? pbu.hi : undefined,
@@ -713,7 +718,7 @@ export class Correlator {
 
   private expire(b: Binding): void {
     const at = b.expiresAt;
-    b.history.push({ frame: null, kind: 'expired', time: at, status: null });
+    b.addHistory({ frame: null, kind: 'expired', time: at, status: null });
     const previous = b.snapshot();
     this.kill(b, 'expired');
     b.expiryDeferred = false;
@@ -752,8 +757,8 @@ export class Correlator {
     if (b.hoaNum >= 0) idx.v4.add(b.hoaNum | 0, 0, b.index);
     for (let i = 0; i < b.hnp.length; i++) {
       const e = v6Table(idx.v6, b.hnp[i]!.len);
-      const pb = b.hnpBytes[i]!;
-      e.idx.add(word(pb, 0) & e.m0, word(pb, 4) & e.m1, b.index);
+      const id = b.hnpIds[i]!;
+      e.idx.add(this.addrs.word(id, 0) & e.m0, this.addrs.word(id, 1) & e.m1, b.index);
     }
   }
 
@@ -779,8 +784,14 @@ export class Correlator {
     idx.live.add(b);
     for (let k = 0; k < b.hnp.length; k++) {
       const len = b.hnp[k]!.len;
-      lenMap(idx.staleV6, len).set(hashBits(b.hnpBytes[k]!, 0, len), b);
+      this.setStaleV6(idx, len, this.addrs.hashBits(b.hnpIds[k]!, len), b.index);
     }
+  }
+
+  /** Records b (index) as the last binding of the pair that held a prefix (length, hash). */
+  private setStaleV6(idx: PairIndex, len: number, hash: number, b: number): void {
+    if (!idx.staleV6Lens.includes(len)) idx.staleV6Lens.push(len);
+    this.staleV6.set((idx.id << 8) | len, hash, b);
   }
 
   private unindex(b: Binding): void {
@@ -790,23 +801,22 @@ export class Correlator {
     idx.live.delete(b);
     if (b.uplinkKey !== null && this.keyTable.get(idx.id * 2, b.uplinkKey | 0) === b.index) {
       this.keyTable.delete(idx.id * 2, b.uplinkKey | 0);
-      idx.staleUp.set(b.uplinkKey | 0, b);
+      this.staleKeys.set(idx.id * 2, b.uplinkKey | 0, b.index);
     }
     if (b.downlinkKey !== null && this.keyTable.get(idx.id * 2 + 1, b.downlinkKey | 0) === b.index) {
       this.keyTable.delete(idx.id * 2 + 1, b.downlinkKey | 0);
-      idx.staleDown.set(b.downlinkKey | 0, b);
+      this.staleKeys.set(idx.id * 2 + 1, b.downlinkKey | 0, b.index);
     }
     if (b.hoaNum >= 0) {
       idx.v4.remove(b.hoaNum | 0, 0, b.index);
-      idx.staleV4.set(b.hoaNum | 0, b);
+      this.staleV4.set(idx.id, b.hoaNum | 0, b.index);
     }
     for (let k = 0; k < b.hnp.length; k++) {
       const len = b.hnp[k]!.len;
-      const h = hashBits(b.hnpBytes[k]!, 0, len);
+      const id = b.hnpIds[k]!;
       const e = v6Table(idx.v6, len);
-      const pb = b.hnpBytes[k]!;
-      e.idx.remove(word(pb, 0) & e.m0, word(pb, 4) & e.m1, b.index);
-      lenMap(idx.staleV6, len).set(h, b);
+      e.idx.remove(this.addrs.word(id, 0) & e.m0, this.addrs.word(id, 1) & e.m1, b.index);
+      this.setStaleV6(idx, len, this.addrs.hashBits(id, len), b.index);
     }
   }
 
@@ -949,10 +959,10 @@ export class Correlator {
             r.candidate = this.all[other]!;
           } else {
             // a key of a binding that expired, was de-registered, changed keys or moved away
-            const stale = (dir === DIR_UP ? idx.staleUp : idx.staleDown).get(key);
-            if (stale !== undefined) {
+            const stale = this.staleKeys.get(code, key);
+            if (stale >= 0) {
               r.reason = R_STALE;
-              r.candidate = stale;
+              r.candidate = this.all[stale]!;
             } else {
               r.reason = R_UNKNOWN_KEY;
               const inner = this.innerMatch(idx, ev, dir);
@@ -1025,7 +1035,7 @@ export class Correlator {
       if (v === -1) continue;
       if (e.verify) {
         // keyed by the first 64 bits only: keep the bindings whose whole prefix matches
-        const ok = e.idx.all(w0 & e.m0, w1 & e.m1).filter((x) => this.all[x]!.hnp.some((h, j) => h.len === e.len && prefixEquals(this.all[x]!.hnpBytes[j]!, 0, ev.data, off, e.len)));
+        const ok = e.idx.all(w0 & e.m0, w1 & e.m1).filter((x) => this.all[x]!.hnp.some((h, j) => h.len === e.len && this.addrs.prefixEquals(this.all[x]!.hnpIds[j]!, ev.data, off, e.len)));
         v = ok.length === 0 ? -1 : ok.length === 1 ? ok[0]! : MULTIPLE;
         if (v === -1) continue;
       }
@@ -1038,10 +1048,13 @@ export class Correlator {
   private staleInnerMatch(idx: PairIndex, ev: DataEvent, dir: number): Binding | null {
     if (ev.innerLen === 0) return null;
     const off = dir === DIR_UP ? ev.innerSrc : ev.innerDst;
-    if (ev.innerLen === 4) return idx.staleV4.get(ipv4Number(ev.data, off) | 0) ?? null;
-    for (const [len, map] of idx.staleV6) {
-      const b = map.get(hashBits(ev.data, off, len));
-      if (b !== undefined) return b;
+    if (ev.innerLen === 4) {
+      const i = this.staleV4.get(idx.id, ipv4Number(ev.data, off) | 0);
+      return i >= 0 ? this.all[i]! : null;
+    }
+    for (const len of idx.staleV6Lens) {
+      const i = this.staleV6.get((idx.id << 8) | len, hashBits(ev.data, off, len));
+      if (i >= 0) return this.all[i]!;
     }
     return null;
   }
@@ -1101,7 +1114,7 @@ export class Correlator {
     this.unanswered = [];
     for (const p of pend) {
       const b = p.binding;
-      b.history.push({
+      b.addHistory({
         frame: p.ev.frame, kind: 'unanswered', time: p.ev.tsSec + p.ev.tsNsec * 1e-9, status: null,
         attempted: p.kind, mag: p.ev.src, ...(p.ev.hi >= 0 ? { hi: p.ev.hi } : {}),
       });
@@ -1153,6 +1166,12 @@ function sameHnps(current: readonly HomePrefix[], given: readonly HomePrefix[]):
     if (c === undefined || c.prefix !== g.prefix || c.len !== g.len) return false;
   }
   return j === current.length && j > 0;
+}
+
+/** The prefixes other than `::` (unspecified), in a new array of exactly their number (see addHistory). */
+function specifiedPrefixes(given: readonly HomePrefix[]): HomePrefix[] {
+  for (const h of given) if (h.prefix === '::') return given.filter((x) => x.prefix !== '::').slice();
+  return given.slice();
 }
 
 function sameMn(a: string | null, b: string | null): boolean {

@@ -119,10 +119,23 @@ export class IntPairMap {
   private grow(): void {
     const old = this.t;
     const cap = (this.mask + 1) * 2;
-    this.t = new Int32Array(cap * 4);
-    this.mask = cap - 1;
-    this.n = 0;
-    for (let o = 0; o < old.length; o += 4) if (old[o] !== 0) this.set(old[o + 1]!, old[o + 2]!, old[o + 3]!);
+    const t = new Int32Array(cap * 4);
+    const mask = cap - 1;
+    // every key is distinct: each goes to the first free slot of its probe chain
+    for (let o = 0; o < old.length; o += 4) {
+      if (old[o] === 0) continue;
+      const a = old[o + 1]!;
+      const b = old[o + 2]!;
+      let i = IntPairMap.hash(a, b) & mask;
+      while (t[i << 2] !== 0) i = (i + 1) & mask;
+      const n = i << 2;
+      t[n] = 1;
+      t[n + 1] = a;
+      t[n + 2] = b;
+      t[n + 3] = old[o + 3]!;
+    }
+    this.t = t;
+    this.mask = mask;
   }
 }
 

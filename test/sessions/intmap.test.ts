@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { IntPairMap } from '../../src/sessions/intmap.js';
-import { AddrTable, EndpointPairs, canonicalAddr, ipv4Number, parseAddr } from '../../src/sessions/addr.js';
+import { AddrTable, EndpointPairs, canonicalAddr, hashBits, ipv4Number, parseAddr, prefixEquals } from '../../src/sessions/addr.js';
 
 test('IntPairMap behaves like a Map of (a, b) through sets, overwrites, deletes and sets if absent', () => {
   const op = fc.tuple(fc.constantFrom('set', 'del', 'get', 'setIfAbsent'), fc.integer({ min: 0, max: 20 }), fc.integer({ min: -3, max: 40 }), fc.integer());
@@ -60,12 +60,25 @@ test('AddrTable interns IPv4 and IPv6 apart, finds them by bytes and by view, su
   assert.equal(t.lookup(parseAddr('192.0.2.99'), 0, 4), -1);
 });
 
-test('AddrTable gives back the octets of what it holds; the text it made leads back to the same id', () => {
+test('AddrTable gives back the words, prefix hashes and prefix comparisons of what it holds; the text it made leads back to the same id', () => {
   const t = new AddrTable(2);
+  const addr = fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 }));
   fc.assert(
-    fc.property(fc.oneof(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ minLength: 16, maxLength: 16 })), (b) => {
+    fc.property(addr, fc.nat(128), fc.nat(127), (b, bitsSeed, flip) => {
       const id = t.intern(b, 0, b.length);
-      assert.deepEqual(t.bytes(id), b);
+      const view = new DataView(b.buffer, b.byteOffset, b.length);
+      for (let w = 0; w < b.length / 4; w++) assert.equal(t.word(id, w), view.getInt32(4 * w));
+      // as hashBits / prefixEquals over the octets, for any prefix length, and for a copy that differs in one bit
+      const bits = bitsSeed % (b.length * 8 + 1);
+      assert.equal(t.hashBits(id, bits), hashBits(b, 0, bits));
+      const other = new Uint8Array(b.length + 2);
+      other.set(b, 2);
+      assert.equal(t.prefixEquals(id, other, 2, bits), true);
+      const at = flip % (b.length * 8);
+      const k = 2 + (at >>> 3);
+      other[k] = other[k]! ^ (0x80 >>> (at & 7));
+      assert.equal(t.prefixEquals(id, other, 2, bits), at >= bits);
+      assert.equal(t.prefixEquals(id, other, 2, bits), prefixEquals(b, 0, other, 2, bits));
       if (b.length === 4) assert.equal(t.ipv4(id), ipv4Number(b, 0));
       // (the correlator looks up the texts of a shared table's events: FastPathOptions.addresses)
       assert.equal(t.internText(t.text(id)), id);
