@@ -63,6 +63,9 @@ export class PcapReader extends ChunkReader {
     this.rec.interfaceId = 0;
   }
 
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | null = null;
+
   next(): PacketRecord | null {
     const p = this.pos;
     const avail = this.end - p;
@@ -71,18 +74,17 @@ export class PcapReader extends ChunkReader {
       return null;
     }
     const b = this.buf;
-    let sec: number, frac: number, caplen: number, origlen: number;
-    if (this.le) {
-      sec = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
-      frac = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
-      caplen = (b[p + 8]! | (b[p + 9]! << 8) | (b[p + 10]! << 16) | (b[p + 11]! << 24)) >>> 0;
-      origlen = (b[p + 12]! | (b[p + 13]! << 8) | (b[p + 14]! << 16) | (b[p + 15]! << 24)) >>> 0;
-    } else {
-      sec = ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
-      frac = ((b[p + 4]! << 24) | (b[p + 5]! << 16) | (b[p + 6]! << 8) | b[p + 7]!) >>> 0;
-      caplen = ((b[p + 8]! << 24) | (b[p + 9]! << 16) | (b[p + 10]! << 8) | b[p + 11]!) >>> 0;
-      origlen = ((b[p + 12]! << 24) | (b[p + 13]! << 16) | (b[p + 14]! << 8) | b[p + 15]!) >>> 0;
+    if (b !== this.viewOf) {
+      // one view per buffer (a chunk): the header's four 32-bit fields are four reads
+      this.viewOf = b;
+      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
+    const v = this.view;
+    const le = this.le;
+    const sec = v.getUint32(p, le);
+    const frac = v.getUint32(p + 4, le);
+    const caplen = v.getUint32(p + 8, le);
+    const origlen = v.getUint32(p + 12, le);
     if (caplen > MAX_CAPLEN) {
       return this.fail(
         new GretoolError(
