@@ -139,6 +139,12 @@ export class FastPath {
   /** Decodes one record; see FAST_*. */
   decode(rec: PacketRecord): number {
     const d = rec.data;
+    if (d !== this.viewOf) {
+      // one view per buffer (a capture chunk): 16- and 32-bit fields are one read each
+      this.viewOf = d;
+      this.view = new DataView(d.buffer, d.byteOffset, d.byteLength);
+    }
+    const v = this.view;
     const base = rec.offset;
     const cap = rec.caplen;
     const orig = rec.origlen < cap ? cap : rec.origlen;
@@ -148,25 +154,25 @@ export class FastPath {
     switch (rec.linkType) {
       case LT_ETHERNET: {
         if (cap < 14) return FAST_FALLBACK;
-        et = (d[base + 12]! << 8) | d[base + 13]!;
+        et = v.getUint16(base + 12);
         off = 14;
         while (et === ET_VLAN || et === ET_QINQ || et === ET_QINQ_OLD) {
           if (cap < off + 4) return FAST_FALLBACK;
-          et = (d[base + off + 2]! << 8) | d[base + off + 3]!;
+          et = v.getUint16(base + off + 2);
           off += 4;
         }
         break;
       }
       case LT_SLL:
         if (cap < 16) return FAST_FALLBACK;
-        if (((d[base + 2]! << 8) | d[base + 3]!) !== 1) return FAST_FALLBACK; // ARPHRD_ETHER only
-        et = (d[base + 14]! << 8) | d[base + 15]!;
+        if ((v.getUint16(base + 2)) !== 1) return FAST_FALLBACK; // ARPHRD_ETHER only
+        et = v.getUint16(base + 14);
         off = 16;
         break;
       case LT_SLL2:
         if (cap < 20) return FAST_FALLBACK;
-        if (((d[base + 8]! << 8) | d[base + 9]!) !== 1) return FAST_FALLBACK;
-        et = (d[base]! << 8) | d[base + 1]!;
+        if ((v.getUint16(base + 8)) !== 1) return FAST_FALLBACK;
+        et = v.getUint16(base);
         off = 20;
         break;
       case LT_RAW:
@@ -193,7 +199,7 @@ export class FastPath {
       if (cap < o + 20) return FAST_FALLBACK;
       const vhl = d[base + o]!;
       if (vhl !== 0x45) return FAST_FALLBACK; // version 4 without options
-      const tot = (d[base + o + 2]! << 8) | d[base + o + 3]!;
+      const tot = v.getUint16(base + o + 2);
       if (tot < 20 || o + tot > orig) return FAST_FALLBACK;
       if ((d[base + o + 6]! & 0x3f) | d[base + o + 7]!) return FAST_FALLBACK; // MF or fragment offset
       proto = d[base + o + 9]!;
@@ -202,7 +208,7 @@ export class FastPath {
     } else {
       if (cap < o + 40) return FAST_FALLBACK;
       if (d[base + o]! >> 4 !== 6) return FAST_FALLBACK;
-      const plen = (d[base + o + 4]! << 8) | d[base + o + 5]!;
+      const plen = v.getUint16(base + o + 4);
       if (plen === 0 || o + 40 + plen > orig) return FAST_FALLBACK; // jumbo / bogus
       proto = d[base + o + 6]!;
       end = o + 40 + plen;
@@ -225,15 +231,15 @@ export class FastPath {
       innerV = proto === 4 ? 4 : 6;
     } else if (proto === 17) {
       if (cap < pay + 8) return FAST_FALLBACK;
-      const sport = (d[base + pay]! << 8) | d[base + pay + 1]!;
-      const dport = (d[base + pay + 2]! << 8) | d[base + pay + 3]!;
+      const sport = v.getUint16(base + pay);
+      const dport = v.getUint16(base + pay + 2);
       const isData = sport === PMIP6_DATA_PORT || dport === PMIP6_DATA_PORT;
       const isCntl = sport === PMIP6_CNTL_PORT || dport === PMIP6_CNTL_PORT;
       // the UDP dissector tries the lower port first: only when that is a PMIPv6 port is the
       // payload surely given to the PMIPv6 demultiplexer (other UDP: the dissectors decide)
       const lo = sport < dport ? sport : dport;
       if ((!isData && !isCntl) || (lo !== PMIP6_DATA_PORT && lo !== PMIP6_CNTL_PORT)) return FAST_FALLBACK;
-      const ulen = (d[base + pay + 4]! << 8) | d[base + pay + 5]!;
+      const ulen = v.getUint16(base + pay + 4);
       if (ulen < 8 || pay + ulen !== end) return FAST_FALLBACK;
       const up = pay + 8;
       if (up >= end || cap < up + 4) return FAST_FALLBACK;
@@ -244,7 +250,7 @@ export class FastPath {
       if (nib === 0) {
         // RFC 5845 TLV header: Type 0, Res 0, Length = UDP length - 12
         const nh = d[base + up + 1]!;
-        const tlen = (d[base + up + 2]! << 8) | d[base + up + 3]!;
+        const tlen = v.getUint16(base + up + 2);
         if (b0 !== 0 || tlen !== ulen - 12 || !isData) return FAST_FALLBACK;
         ev.encap = ENCAP_UDP_TLV;
         const tp = up + 4;
@@ -278,14 +284,14 @@ export class FastPath {
     if (iv !== innerV) return FAST_FALLBACK;
     if (iv === 4) {
       if (cap < inner + 20 || d[base + inner]! !== 0x45) return FAST_FALLBACK;
-      const tot = (d[base + inner + 2]! << 8) | d[base + inner + 3]!;
+      const tot = v.getUint16(base + inner + 2);
       if (tot < 20 || inner + tot > end) return FAST_FALLBACK;
       ev.innerLen = 4;
       ev.innerSrc = base + inner + 12;
       ev.innerDst = base + inner + 16;
     } else {
       if (cap < inner + 40) return FAST_FALLBACK;
-      const plen = (d[base + inner + 4]! << 8) | d[base + inner + 5]!;
+      const plen = v.getUint16(base + inner + 4);
       if (inner + 40 + plen > end) return FAST_FALLBACK;
       ev.innerLen = 16;
       ev.innerSrc = base + inner + 8;
@@ -329,13 +335,16 @@ export class FastPath {
   }
 
   private greProto = 0;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | null = null;
 
   /** Plain GRE version 0 (C/K/S only) carrying IPv4/IPv6: fills key/seq, returns the payload offset or -1. */
   private gre(d: Uint8Array, base: number, cap: number, g: number, end: number, ev: DataEvent): number {
     if (cap < g + 4) return -1;
-    const flags = (d[base + g]! << 8) | d[base + g + 1]!;
+    const v = this.view; // over d (decode() made it)
+    const flags = v.getUint16(base + g);
     if (flags & ~GRE_ALLOWED_FLAGS & 0xffff) return -1; // R, s, Recur, reserved bits, version
-    const gp = (d[base + g + 2]! << 8) | d[base + g + 3]!;
+    const gp = v.getUint16(base + g + 2);
     if (gp !== GRE_PROTO_IPV4 && gp !== GRE_PROTO_IPV6) return -1;
     if (flags & GRE_FLAG_CHECKSUM) return -1; // the checksum over the payload: leave it to the dissector
     let p = g + 4;
@@ -343,13 +352,13 @@ export class FastPath {
     if (flags & GRE_FLAG_KEY) {
       if (cap < p + 4) return -1;
       ev.hasKey = true;
-      ev.key = ((d[base + p]! << 24) >>> 0) + ((d[base + p + 1]! << 16) | (d[base + p + 2]! << 8) | d[base + p + 3]!);
+      ev.key = v.getUint32(base + p);
       p += 4;
     }
     if (flags & GRE_FLAG_SEQUENCE) {
       if (cap < p + 4) return -1;
       ev.hasSeq = true;
-      ev.seq = ((d[base + p]! << 24) >>> 0) + ((d[base + p + 1]! << 16) | (d[base + p + 2]! << 8) | d[base + p + 3]!);
+      ev.seq = v.getUint32(base + p);
       p += 4;
     }
     if (p >= end) return -1;
