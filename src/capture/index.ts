@@ -64,14 +64,16 @@ export async function openCapture(source: CaptureSource, opts: OpenCaptureOption
   }
   try {
     let buf = new Uint8Array(chunkSize);
-    let end = await readAtLeast(src, buf, 0, 64);
+    // A small first read: the header is in it, and the reader starts on its records while the
+    // read-ahead (started below) brings the first whole chunk.
+    let end = await readAtLeast(src, buf, 0, 64, FIRST_READ);
     let gzip = false;
     if (isGzip(buf, end)) {
       gzip = true;
       fileSize = undefined;
       src = new GunzipSource(src, buf.subarray(0, end), display);
       buf = new Uint8Array(chunkSize);
-      end = await readAtLeast(src, buf, 0, 64);
+      end = await readAtLeast(src, buf, 0, 64, FIRST_READ);
       if (end === 0) throw new GretoolError('CAPTURE_FORMAT', `${display}: empty file (gzip-compressed)`);
     }
     const kind = detectFormat(buf, end, display);
@@ -85,6 +87,7 @@ export async function openCapture(source: CaptureSource, opts: OpenCaptureOption
       reader = ng;
     }
     if (fileSize !== undefined) reader.info.fileSize = fileSize;
+    reader.readAhead();
     return reader;
   } catch (err) {
     await src.close().catch(() => undefined);
@@ -92,11 +95,15 @@ export async function openCapture(source: CaptureSource, opts: OpenCaptureOption
   }
 }
 
-/** Reads until at least `min` bytes landed at buf[offset...] or the input ended. */
-async function readAtLeast(src: ByteSource, buf: Uint8Array, offset: number, min: number): Promise<number> {
+/** Size of the first read of a capture (at most the chunk size). */
+const FIRST_READ = 64 * 1024;
+
+/** Reads until at least `min` bytes landed at buf[offset...] (at most `max`) or the input ended. */
+async function readAtLeast(src: ByteSource, buf: Uint8Array, offset: number, min: number, max = buf.length - offset): Promise<number> {
   let got = 0;
+  const limit = Math.min(max, buf.length - offset);
   while (got < min) {
-    const n = await src.read(buf, offset + got, buf.length - offset - got);
+    const n = await src.read(buf, offset + got, limit - got);
     if (n === 0) break;
     got += n;
   }

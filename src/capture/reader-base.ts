@@ -143,8 +143,12 @@ export abstract class ChunkReader implements CaptureReader {
     return this.failure;
   }
 
-  /** Starts reading the next chunk into the spare buffer, behind the headroom. */
-  private readAhead(): void {
+  /**
+   * Starts reading the next chunk into the spare buffer, behind the headroom (openCapture calls
+   * it once the header is read, then each fill; nothing else may read the source meanwhile).
+   */
+  readAhead(): void {
+    if (this.ahead !== null || this.eof || this.failure) return;
     let buf = this.spare;
     this.spare = null;
     if (buf === null || buf.length < HEADROOM + this.chunkSize) buf = new Uint8Array(HEADROOM + this.chunkSize);
