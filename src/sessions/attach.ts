@@ -121,7 +121,7 @@ export class SessionTracker {
     const r = this.correlator.data(ev);
     if (!this.annotate) return;
     const root = p.add(F.proto, -1, 0, -1, GENERATED);
-    if (r.binding !== null) p.addGen(F.session, root, r.bindingId);
+    if (r.bindingId !== 0) p.addGen(F.session, root, r.bindingId);
     else {
       p.addStr(F.unattributed, -1, 0, root, REASONS[r.reason]!, GENERATED);
       if (r.candidate !== null) p.addGen(F.candidate, root, r.candidate.id);

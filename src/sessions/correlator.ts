@@ -264,6 +264,23 @@ interface Pending {
   renewal: boolean;
 }
 
+/**
+ * The reused result of `Correlator.data()`. `binding` is looked up from `bindingId` when read:
+ * storing the binding object for every frame costs a load from the binding list and a write
+ * barrier that reads the binding's heap page header, both cache misses on a large binding table,
+ * and a pass without listeners never reads it.
+ */
+class Attribution implements DataResult {
+  bindingId = 0;
+  direction = DIR_NONE;
+  reason = -1;
+  candidate: BindingView | null = null;
+  constructor(private readonly all: readonly Binding[]) {}
+  get binding(): BindingView | null {
+    return this.bindingId > 0 ? this.all[this.bindingId - 1]! : null;
+  }
+}
+
 /** Traffic that matched no binding, aggregated per (key, outer source, outer destination). */
 export class UnattributedAggregate {
   frames = 0;
@@ -374,7 +391,7 @@ export class Correlator {
   private finished = false;
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Uint8Array | null = null;
-  private readonly result: DataResult = { binding: null, bindingId: 0, direction: DIR_NONE, reason: -1, candidate: null };
+  private readonly result = new Attribution(this.all);
   // listeners, split per hook so the hot path tests one array length
   private readonly lPbu: SessionListener[] = [];
   private readonly lPair: SessionListener[] = [];
@@ -919,7 +936,6 @@ export class Correlator {
     if (t > this.now) this.now = t;
     if (t > this.nextExpiry) this.expireUntil(t);
     const r = this.result;
-    r.binding = null;
     r.bindingId = 0;
     r.candidate = null;
     r.reason = -1;
@@ -983,7 +999,6 @@ export class Correlator {
       }
     }
     if (bindex >= 0) {
-      r.binding = this.all[bindex]!;
       r.bindingId = bindex + 1;
       c.attributedFrames++;
       const a = this.stats.a;

@@ -187,7 +187,7 @@ export class SessionAttributor {
   }
 
   private data(r: DataResult): void {
-    this.put(A_DATA, r.binding !== null ? r.bindingId : -1, r.reason, r.candidate !== null ? r.candidate.id : -1, r.direction);
+    this.put(A_DATA, r.bindingId !== 0 ? r.bindingId : -1, r.reason, r.candidate !== null ? r.candidate.id : -1, r.direction);
   }
 
   private put(what: number, a: number, b: number, c: number, d: number): void {

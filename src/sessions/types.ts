@@ -229,8 +229,8 @@ export interface BindingChange {
  * call, copy what you keep.
  */
 export interface DataResult {
-  /** The binding the frame belongs to, or null. */
-  binding: BindingView | null;
+  /** The binding the frame belongs to, or null (looked up on reading: the correlator's hot path only sets bindingId). */
+  readonly binding: BindingView | null;
   /** Its id (`binding.id`), 0 when binding is null: the hot paths read it without touching the binding. */
   bindingId: number;
   /** DIR_UP / DIR_DOWN (by the tunnel endpoints), DIR_NONE when the endpoints are unknown. */

@@ -15,7 +15,7 @@ export default defineSessionRule({
   create(ctx) {
     return {
       onData(ev, r) {
-        if (r.binding !== null || r.reason !== R_NO_BINDING || !ev.gre || !ev.hasKey) return;
+        if (r.bindingId !== 0 || r.reason !== R_NO_BINDING || !ev.gre || !ev.hasKey) return;
         ctx.keyed(tunnelHash(ev.data, ev.outerSrc, ev.outerDst, ev.outerLen), ev.frame, () => ({
           frames: [ev.frame],
           session: null,
