@@ -176,7 +176,12 @@ class Binding implements BindingView {
    * bindings, which the garbage collector then copies and marks.
    */
   addHistory(e: HistoryEntry): void {
-    this.history = this.history.concat([e]);
+    const h = this.history;
+    const n = h.length;
+    const a = new Array<HistoryEntry>(n + 1);
+    for (let i = 0; i < n; i++) a[i] = h[i]!;
+    a[n] = e;
+    this.history = a;
   }
 
   get live(): boolean {
