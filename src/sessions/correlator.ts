@@ -6,13 +6,14 @@
  * Fed in capture order with `pbu()`, `pba()` and `data()` (or `signalling()`), then `finish()`.
  * Memory grows with bindings, endpoints and signalling messages, not with data frames:
  *
- *   endpoint pair (MAG, LMA)  ──►  PairIndex { uplink key → binding, downlink key → binding,
- *                                              inner IPv4 HoA → bindings, inner HNP → bindings,
- *                                              and the same for bindings that are gone (stale) }
+ *   endpoint pair (MAG, LMA)  ──►  PairIndex { inner IPv4 HoA → bindings, inner HNP → bindings }
+ *   (pair, direction, GRE key) ──►  binding (keyTable; staleKeys for keys bindings left)
+ *   (pair, IPv4 HoA / HNP)     ──►  binding that left it (staleV4, staleV6)
  *
- * A data frame costs two address-table probes (hashing the outer addresses where they lie in
- * the frame), one Map lookup for the ordered endpoint pair (which also gives the direction) and
- * one for the key (or the inner address when there is no key). Nothing is allocated per frame.
+ * A data frame costs one probe of the endpoint-pair table (hashing the outer addresses where
+ * they lie in the frame; it also gives the direction), one of the key table (or of the pair's
+ * inner-address index when there is no key) and the update of the binding direction's counter
+ * row. Nothing is allocated per frame, and the binding object is not touched.
  */
 import { BA_STATUS, BA_STATUS_REJECT_MIN, LIFETIME_UNIT_S } from '../dissectors/mip6/layout.js';
 import { AddrTable, EndpointPairs, hashBits, ipv4Number } from './addr.js';
