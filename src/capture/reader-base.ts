@@ -108,7 +108,7 @@ export abstract class ChunkReader implements CaptureReader {
     return more;
   }
 
-  /** The first fill: one read into the current buffer, after its unfinished tail. */
+  /** A fill with no read-ahead pending (openCapture starts one): one read into the current buffer, after its unfinished tail. */
   private async fillDirect(tail: number): Promise<boolean> {
     const want = Math.max(this.need, tail) + Math.min(this.chunkSize, 64 * 1024);
     let buf = this.buf;
