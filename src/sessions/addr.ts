@@ -167,18 +167,6 @@ export function hashBits(data: Uint8Array, off: number, bits: number): number {
   return h | 0;
 }
 
-/** True when the first `bits` bits of a[ao..] and b[bo..] are equal. */
-export function prefixEquals(a: Uint8Array, ao: number, b: Uint8Array, bo: number, bits: number): boolean {
-  const full = bits >>> 3;
-  for (let i = 0; i < full; i++) if (a[ao + i] !== b[bo + i]) return false;
-  const rem = bits & 7;
-  if (rem) {
-    const m = (0xff << (8 - rem)) & 0xff;
-    if ((a[ao + full]! & m) !== (b[bo + full]! & m)) return false;
-  }
-  return true;
-}
-
 /**
  * Interning table: address → id (0, 1, 2, …). Open addressing over an Int32Array; an address
  * is kept as four 32-bit words (IPv4: one word), so hashing and comparing cost four word
@@ -306,7 +294,7 @@ export class AddrTable {
     return h | 0;
   }
 
-  /** True when the first `bits` bits of an address equal those at data[off..] (as prefixEquals). */
+  /** True when the first `bits` bits of an address equal those at data[off..]. */
   prefixEquals(id: number, data: Uint8Array, off: number, bits: number): boolean {
     const full = bits >>> 3;
     for (let i = 0; i < full; i++) if (this.octet(id, i) !== data[off + i]) return false;
