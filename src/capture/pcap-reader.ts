@@ -6,6 +6,7 @@ import { GretoolError } from '../errors.js';
 import { isKnownLinkType, linkTypeName } from './linktypes.js';
 import { ChunkReader, MAX_CAPLEN, u16, u32 } from './reader-base.js';
 import type { ByteSource } from './source.js';
+import { viewOf } from './view.js';
 import type { CaptureInfo, PacketRecord } from './types.js';
 
 const FILE_HEADER = 24;
@@ -63,9 +64,6 @@ export class PcapReader extends ChunkReader {
     this.rec.interfaceId = 0;
   }
 
-  private view: DataView = new DataView(new ArrayBuffer(0));
-  private viewOf: Uint8Array | null = null;
-
   next(): PacketRecord | null {
     const p = this.pos;
     const avail = this.end - p;
@@ -74,12 +72,7 @@ export class PcapReader extends ChunkReader {
       return null;
     }
     const b = this.buf;
-    if (b !== this.viewOf) {
-      // one view per buffer (a chunk): the header's four 32-bit fields are four reads
-      this.viewOf = b;
-      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
-    const v = this.view;
+    const v = viewOf(b); // the header's four 32-bit fields are four reads
     const le = this.le;
     const sec = v.getUint32(p, le);
     const frac = v.getUint32(p + 4, le);

@@ -15,6 +15,7 @@
  * inner-address index when there is no key) and the update of the binding direction's counter
  * row. Nothing is allocated per frame, and the binding object is not touched.
  */
+import { viewOf } from '../capture/view.js';
 import { BA_STATUS, BA_STATUS_REJECT_MIN, LIFETIME_UNIT_S } from '../dissectors/mip6/layout.js';
 import { AddrTable, EndpointPairs, hashBits, ipv4Number } from './addr.js';
 import { IntPairMap, MULTIPLE, MultiIndex } from './intmap.js';
@@ -404,8 +405,6 @@ export class Correlator {
   /** Time of the latest event (epoch seconds). */
   private now = -Infinity;
   private finished = false;
-  private view: DataView = new DataView(new ArrayBuffer(0));
-  private viewOf: Uint8Array | null = null;
   private readonly result = new Attribution(this.all);
   // listeners, split per hook so the hot path tests one array length
   private readonly lPbu: SessionListener[] = [];
@@ -956,13 +955,7 @@ export class Correlator {
     r.reason = -1;
     r.direction = DIR_NONE;
     let bindex = -1; // index of the binding the frame is attributed to
-    const data = ev.data;
-    if (data !== this.viewOf) {
-      // one DataView per frame buffer (a capture chunk), to read addresses as words
-      this.viewOf = data;
-      this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    }
-    const dv = this.view;
+    const dv = viewOf(ev.data); // to read addresses as words
     let srcId = -1;
     let dstId = -1;
     let code = this.endpoints.get(dv, ev.outerSrc, ev.outerDst, ev.outerLen);
@@ -1053,7 +1046,7 @@ export class Correlator {
   private innerMatch(idx: PairIndex, ev: DataEvent, dir: number): number {
     if (ev.innerLen === 0) return -1;
     const off = dir === DIR_UP ? ev.innerSrc : ev.innerDst;
-    const dv = this.view;
+    const dv = viewOf(ev.data);
     if (ev.innerLen === 4) return idx.v4.get(dv.getInt32(off), 0);
     const tables = idx.v6;
     if (tables.length === 0) return -1;

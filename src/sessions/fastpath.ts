@@ -16,6 +16,7 @@
  * layout.ts files.
  */
 import type { PacketRecord } from '../capture/types.js';
+import { viewOf } from '../capture/view.js';
 import type { Packet } from '../engine/packet.js';
 import {
   GRE_FLAG_CHECKSUM,
@@ -139,12 +140,7 @@ export class FastPath {
   /** Decodes one record; see FAST_*. */
   decode(rec: PacketRecord): number {
     const d = rec.data;
-    if (d !== this.viewOf) {
-      // one view per buffer (a capture chunk): 16- and 32-bit fields are one read each
-      this.viewOf = d;
-      this.view = new DataView(d.buffer, d.byteOffset, d.byteLength);
-    }
-    const v = this.view;
+    const v = viewOf(d); // 16- and 32-bit fields are one read each
     const base = rec.offset;
     const cap = rec.caplen;
     const orig = rec.origlen < cap ? cap : rec.origlen;
@@ -335,13 +331,11 @@ export class FastPath {
   }
 
   private greProto = 0;
-  private view: DataView = new DataView(new ArrayBuffer(0));
-  private viewOf: Uint8Array | null = null;
 
   /** Plain GRE version 0 (C/K/S only) carrying IPv4/IPv6: fills key/seq, returns the payload offset or -1. */
   private gre(d: Uint8Array, base: number, cap: number, g: number, end: number, ev: DataEvent): number {
     if (cap < g + 4) return -1;
-    const v = this.view; // over d (decode() made it)
+    const v = viewOf(d);
     const flags = v.getUint16(base + g);
     if (flags & ~GRE_ALLOWED_FLAGS & 0xffff) return -1; // R, s, Recur, reserved bits, version
     const gp = v.getUint16(base + g + 2);
